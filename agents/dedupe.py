@@ -1,0 +1,53 @@
+"""Exact-duplicate bookkeeping for the enrich stage, over any mutable mapping (a dict offline, a Faust Table live)."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from enum import Enum
+
+from agents.nlp.pipeline import text_fingerprint
+from streams.records import Article
+
+
+class Verdict(Enum):
+    NEW = "new"
+    SEEN_ID = "id"  # the same article id again (a redelivery or a re-send): not processed again
+    SAME_TEXT = "text"  # a new id with exactly the text of an earlier article: processed, marked as its duplicate
+
+
+@dataclass
+class Deduplicator:
+    seen_ids: MutableMapping[str, str]  # article id -> text fingerprint
+    first_by_text: MutableMapping[str, str]  # text fingerprint -> first article id
+
+    def check(self, article: Article) -> tuple[Verdict, str | None]:
+        """Classify an article without recording it (record only once its output is sent)."""
+        if article.id in self.seen_ids:
+            return Verdict.SEEN_ID, None
+        first = self.first_by_text.get(text_fingerprint(article.text))
+        if first is not None and first != article.id:
+            return Verdict.SAME_TEXT, first
+        return Verdict.NEW, None
+
+    def classify_batch(self, articles: list[Article]) -> list[tuple[Article, Verdict, str | None]]:
+        """Verdicts for a batch, seeing earlier members of the same batch as already recorded."""
+        batch_ids: set[str] = set()
+        batch_first_by_text: dict[str, str] = {}
+        verdicts = []
+        for article in articles:
+            verdict, first = self.check(article)
+            fingerprint = text_fingerprint(article.text)
+            if article.id in batch_ids:
+                verdict, first = Verdict.SEEN_ID, None
+            elif verdict is Verdict.NEW and fingerprint in batch_first_by_text:
+                verdict, first = Verdict.SAME_TEXT, batch_first_by_text[fingerprint]
+            batch_ids.add(article.id)
+            batch_first_by_text.setdefault(fingerprint, article.id)
+            verdicts.append((article, verdict, first))
+        return verdicts
+
+    def record(self, article: Article) -> None:
+        fingerprint = text_fingerprint(article.text)
+        self.seen_ids[article.id] = fingerprint
+        self.first_by_text.setdefault(fingerprint, article.id)

@@ -1,0 +1,141 @@
+"""The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
+
+Batches come from `stream.take_events` and go through one `nlp.pipe` in a worker thread, so the ~0.2 s of CPU per long
+article never blocks the event loop (heartbeats, commits and the web server keep running).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from agents.dedupe import Deduplicator, Verdict
+from agents.nlp.pipeline import Enricher
+from streams import metrics
+from streams.app import Pipeline
+from streams.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
+
+log = logging.getLogger(__name__)
+
+
+async def send_dead_letter(pipeline: Pipeline, event, stage: str, error: str) -> None:
+    message = event.message
+    letter = dead_letter(stage, error, message.value or b"", message.topic, message.partition, message.offset)
+    await pipeline.deadletter.send(key=message.key, value=letter.to_bytes())
+    metrics.DEAD_LETTERS.labels(stage=stage, reason=error.split(":", 1)[0]).inc()
+    log.warning("dead-lettered %s[%s]@%s: %s", message.topic, message.partition, message.offset, error)
+
+
+def admit(batch, deduplicator: Deduplicator, max_text_bytes: int):
+    """Split a batch of events into new articles (with the id they duplicate, if any) and invalid input."""
+    valid: list[tuple[object, Article]] = []
+    rejected: list[tuple[object, InvalidInput]] = []
+    for event in batch:
+        metrics.ARTICLES_CONSUMED.inc()
+        try:
+            valid.append((event, parse_article(event.message.value or b"", max_text_bytes)))
+        except InvalidInput as error:
+            rejected.append((event, error))
+    accepted = []
+    verdicts = deduplicator.classify_batch([article for _, article in valid])
+    for (event, _), (article, verdict, first) in zip(valid, verdicts, strict=True):
+        if verdict is not Verdict.NEW:
+            metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
+        if verdict is not Verdict.SEEN_ID:
+            accepted.append((event, article, first))
+    return accepted, rejected
+
+
+def observe(results: list[EnrichedArticle], seconds: float) -> None:
+    metrics.PROCESSING_SECONDS.observe(seconds)
+    metrics.BATCH_SIZE.observe(len(results))
+    for result in results:
+        metrics.ARTICLE_SECONDS.observe(seconds / len(results))
+        for claim in result.claims:
+            metrics.CLAIMS_EXTRACTED.labels(direction=claim.signal).inc()
+    metrics.ARTICLES_ENRICHED.inc(len(results))
+    latest = max(result.published_at for result in results).timestamp()
+    now = time.time()
+    metrics.LAST_EVENT_TIMESTAMP.set(latest)
+    metrics.EVENT_LAG_SECONDS.set(now - latest)
+    metrics.LAST_PROGRESS_TIMESTAMP.set(now)
+
+
+async def enrich_isolating_failures(loop, executor, enricher: Enricher, accepted):
+    """Enrich a batch; if the batch fails, retry one by one so a single poisonous article cannot stall the stream."""
+    articles = [article for _, article, _ in accepted]
+    marks = [first for _, _, first in accepted]
+    try:
+        results = await loop.run_in_executor(executor, enricher.enrich, articles, marks)
+        return [(event, result, None) for (event, _, _), result in zip(accepted, results, strict=True)]
+    except Exception:  # noqa: BLE001 - any failure of the NLP stack must not stop the worker
+        log.exception("batch of %d failed; retrying articles one by one", len(articles))
+    outcomes = []
+    for event, article, first in accepted:
+        try:
+            [result] = await loop.run_in_executor(executor, enricher.enrich, [article], [first])
+            outcomes.append((event, result, None))
+        except Exception as error:  # noqa: BLE001
+            outcomes.append((event, None, f"enrich_failed: {type(error).__name__}: {error}"))
+    return outcomes
+
+
+def string_table(pipeline: Pipeline, name: str):
+    """A str -> str table written from a whole batch, so the changelog partition follows the key (use_partitioner)
+    rather than the current event. Raw key bytes hash exactly like the article-id keys of the source topic."""
+    app = pipeline.app
+    table = app.conf.Table(
+        app,
+        name=name,
+        beacon=app.tables.beacon,
+        key_type=str,
+        value_type=str,
+        partitions=pipeline.settings.partitions,
+        use_partitioner=True,
+    )
+    # Faust picks json for str; switch to raw before registering, which builds the changelog topic.
+    table.key_serializer = table.value_serializer = "raw"
+    return app.tables.add(table)
+
+
+def register(pipeline: Pipeline) -> None:
+    app, settings = pipeline.app, pipeline.settings
+    seen_ids = string_table(pipeline, "seen-article-ids")
+    first_by_text = string_table(pipeline, "first-article-by-text")
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
+    state: dict[str, Enricher] = {}
+
+    @app.task
+    async def load_model() -> None:
+        from agents.nlp.factory import build_enricher
+
+        loop = asyncio.get_running_loop()
+        state["enricher"] = await loop.run_in_executor(executor, build_enricher, settings)
+        pipeline.health["model_loaded"] = True
+        log.info("NLP model %s loaded", settings.spacy_model)
+
+    @app.agent(pipeline.raw, name="enrich")
+    async def enrich(stream):
+        loop = asyncio.get_running_loop()
+        deduplicator = Deduplicator(seen_ids, first_by_text)
+        async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            accepted, rejected = admit(batch, deduplicator, settings.max_text_bytes)
+            for event, error in rejected:
+                await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
+            if not accepted:
+                continue
+            while "enricher" not in state:
+                await asyncio.sleep(0.1)
+            started = time.perf_counter()
+            outcomes = await enrich_isolating_failures(loop, executor, state["enricher"], accepted)
+            done = [result for _, result, _ in outcomes if result is not None]
+            if done:
+                observe(done, time.perf_counter() - started)
+            for (event, result, error), (_, article, _) in zip(outcomes, accepted, strict=True):
+                if result is None:
+                    await send_dead_letter(pipeline, event, "enrich", error)
+                    continue
+                await pipeline.enriched.send(key=result.article_id, value=result.to_bytes())
+                deduplicator.record(article)

@@ -1,0 +1,82 @@
+"""One spaCy parse per article, batched: entities, actors, quantities, claims and situations from the same Doc.
+
+Pure: no Kafka, no Faust. The enrich agent, the offline replay and `sitrep extract` all call `Enricher.enrich`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from streams.records import Article, EnrichedArticle, Entity
+
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+)
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
+def load_nlp(model: str) -> Language:
+    """Load the spaCy pipeline once per process. `model` is a package name or a path.
+
+    Every trained component is used (tagger+lemmatizer for cues and terms, parser for claims, ner for actors),
+    so none is disabled; `senter` is off by default in the small model and stays off (the parser segments).
+    """
+    return spacy.load(model)
+
+
+def text_fingerprint(text: str) -> str:
+    """Hash of the case- and whitespace-normalised text: equal for verbatim copies under another id."""
+    normalised = " ".join(text.lower().split())
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_terms(doc: Doc) -> list[str]:
+    """Distinct content-word lemmas (sorted), the basis of near-duplicate detection downstream."""
+    return sorted(
+        {
+            tok.lemma_.lower()
+            for tok in doc
+            if tok.pos_ in CONTENT_POS and not tok.is_stop and tok.is_alpha and len(tok) > 2
+        }
+    )
+
+
+def spacy_entities(doc: Doc) -> list[Entity]:
+    return [
+        Entity(text=ent.text, label=ent.label_, start=ent.start_char, end=ent.end_char)
+        for ent in doc.ents
+        if ent.label_ in ENTITY_LABELS
+    ]
+
+
+@dataclass
+class Enricher:
+    nlp: Language
+    batch_size: int = 16
+
+    def enrich(
+        self, articles: Sequence[Article], duplicates: Iterable[str | None] | None = None
+    ) -> list[EnrichedArticle]:
+        """Parse each article exactly once (nlp.pipe over the batch) and build its EnrichedArticle."""
+        marks = list(duplicates) if duplicates is not None else [None] * len(articles)
+        docs = self.nlp.pipe((article.text for article in articles), batch_size=self.batch_size)
+        return [self.build(article, doc, mark) for article, doc, mark in zip(articles, docs, marks, strict=True)]
+
+    def build(self, article: Article, doc: Doc, duplicate_of: str | None = None) -> EnrichedArticle:
+        return EnrichedArticle(
+            article_id=article.id,
+            outlet=article.outlet,
+            published_at=article.published_at,
+            title=article.title,
+            url=article.url,
+            entities=spacy_entities(doc),
+            duplicate_of=duplicate_of,
+            text_fingerprint=text_fingerprint(article.text),
+            content_terms=content_terms(doc),
+        )

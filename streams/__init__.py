@@ -1,0 +1,1 @@
+"""How data moves: settings, records, topics, the Faust app, corpus readers, replay and the CLI."""

@@ -1,0 +1,94 @@
+"""The Faust application: topics, tables, agents and web views, built from Settings.
+
+Wiring only. What happens to a message lives in agents/ (thin agents calling pure modules).
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+
+import faust
+from faust.auth import SASLCredentials, SSLCredentials
+
+from streams import topics as names
+from streams.settings import Settings
+
+
+@dataclass
+class Pipeline:
+    app: faust.App
+    settings: Settings
+    raw: faust.TopicT
+    enriched: faust.TopicT
+    situation_input: faust.TopicT
+    situation_updates: faust.TopicT
+    deadletter: faust.TopicT
+    health: dict[str, bool] = field(default_factory=lambda: {"model_loaded": False})
+
+
+def broker_credentials(settings: Settings):
+    protocol = settings.security_protocol.upper()
+    context = None
+    if protocol.endswith("SSL"):
+        context = ssl.create_default_context(purpose=ssl.Purpose.SERVER_AUTH, cafile=settings.ssl_cafile)
+        if settings.ssl_certfile:
+            context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile)
+    if protocol.startswith("SASL"):
+        return SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism,
+            ssl_context=context,
+        )
+    if protocol == "SSL":
+        return SSLCredentials(context)
+    return None
+
+
+def bytes_topic(app: faust.App, settings: Settings, name: str, compacted: bool = False) -> faust.TopicT:
+    """Topics carry JSON bytes; agents validate them into pydantic records (so bad input can be dead-lettered)."""
+    return app.topic(
+        settings.topic(name),
+        key_type=str,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+        compacting=compacted or None,
+    )
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    app = faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        broker_credentials=broker_credentials(settings),
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        consumer_auto_offset_reset="earliest",
+        processing_guarantee="at_least_once",
+        producer_max_request_size=max(1_048_576, settings.max_text_bytes * 2),
+    )
+    pipeline = Pipeline(
+        app=app,
+        settings=settings,
+        raw=bytes_topic(app, settings, names.RAW),
+        enriched=bytes_topic(app, settings, names.ENRICHED),
+        situation_input=bytes_topic(app, settings, names.SITUATION_INPUT),
+        situation_updates=bytes_topic(app, settings, names.SITUATION_UPDATES, compacted=True),
+        deadletter=bytes_topic(app, settings, names.DEADLETTER),
+    )
+    # Imported here so that importing streams.app stays cheap and free of spaCy.
+    from agents import enrich
+    from streams import web
+
+    enrich.register(pipeline)
+
+    web.register(pipeline)
+    return pipeline

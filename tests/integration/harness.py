@@ -1,0 +1,177 @@
+"""Real-broker test harness: a `sitrep worker` subprocess per test, raw producers and topic readers (kafka-python)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from kafka import KafkaConsumer, KafkaProducer
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+BROKER_HOST = "127.0.0.1"
+BROKER_PORT = int(os.environ.get("SITREP_TEST_KAFKA_PORT", "9092"))
+BOOTSTRAP = f"{BROKER_HOST}:{BROKER_PORT}"
+
+
+def broker_answers() -> bool:
+    try:
+        with socket.create_connection((BROKER_HOST, BROKER_PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Namespace:
+    """Unique topic prefix and consumer group per test, so tests never see each other's messages."""
+
+    name: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:10]}")
+    partitions: int = 4
+
+    def topic(self, suffix: str) -> str:
+        return f"{self.name}.{suffix}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "SITREP_BROKER": f"kafka://{BOOTSTRAP}",
+            "SITREP_TOPIC_PREFIX": self.name,
+            "SITREP_APP_ID": self.name,
+            "SITREP_PARTITIONS": str(self.partitions),
+            "SITREP_DATA_DIR": str(ROOT / ".cache" / "test-workers" / self.name),
+            "SITREP_BATCH_TIMEOUT": "0.2",
+            "SITREP_LOG_LEVEL": "warning",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        }
+        env.update(extra)
+        return env
+
+
+class Worker:
+    """A real `sitrep worker` process; stop() is SIGTERM (graceful), kill() is SIGKILL."""
+
+    def __init__(self, namespace: Namespace, **env: str):
+        self.namespace = namespace
+        self.port = free_port()
+        self.log_path = ROOT / ".cache" / "test-workers" / f"{namespace.name}-{self.port}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.env = namespace.env(SITREP_WEB_PORT=str(self.port), **env)
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> Worker:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.process.returncode}:\n{self.log_tail()}")
+            if self.ready():
+                return self
+            time.sleep(0.3)
+        raise TimeoutError(f"worker not ready in {timeout}s:\n{self.log_tail()}")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> str:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def ready(self) -> bool:
+        return '"model_loaded": true' in self.get("/health").replace('":true', '": true')
+
+    def metrics(self) -> str:
+        return self.get("/metrics")
+
+    def metric(self, name: str) -> float:
+        total = 0.0
+        for line in self.metrics().splitlines():
+            if line.startswith(name) and not line.startswith("#"):
+                head, value = line.rsplit(" ", 1)
+                if head == name or head.startswith(name + "{"):
+                    total += float(value)
+        return total
+
+    def stop(self, timeout: float = 60) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def produce(namespace: Namespace, suffix: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    """Send raw messages after creating the pipeline's topics (as `sitrep replay` does)."""
+    ensure_topics(Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions))
+    topic = namespace.topic(suffix)
+    producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    for key, value in messages:
+        producer.send(topic, key=key, value=value)
+    producer.flush()
+    producer.close()
+
+
+def read_topic(topic: str, expected: int | None = None, timeout: float = 60, idle: float = 3) -> list:
+    """All messages of a topic. Waits for `expected` messages, then `idle` seconds more to catch extras."""
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=BOOTSTRAP,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=500,
+    )
+    messages, deadline, last_new = [], time.monotonic() + timeout, time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            batch = list(consumer)
+            if batch:
+                messages.extend(batch)
+                last_new = time.monotonic()
+            enough = expected is None or len(messages) >= expected
+            if enough and time.monotonic() - last_new >= idle:
+                break
+    finally:
+        consumer.close()
+    return messages
+
+
+def seed_articles() -> list[dict]:
+    with (SHARED / "corpus" / "seeds.jsonl").open() as handle:
+        return [json.loads(line) for line in handle if line.strip()]

@@ -1,0 +1,91 @@
+"""The backbone against the real local Kafka: enrichment, dead letters, duplicates, restart from committed offsets."""
+
+import json
+
+import pytest
+
+from streams.records import DeadLetter, EnrichedArticle, original_payload
+from tests.integration.harness import Worker, produce, read_topic, seed_articles
+
+pytestmark = pytest.mark.integration
+
+
+def as_message(record: dict) -> tuple[bytes, bytes]:
+    return record["id"].encode(), json.dumps(record).encode()
+
+
+def malformed(seed: dict) -> dict[str, bytes]:
+    without_tz = {**seed, "id": "no-tz", "published_at": "2022-02-14T10:00:00"}
+    no_date = {k: v for k, v in seed.items() if k != "published_at"} | {"id": "no-date"}
+    return {
+        "invalid_json": b'{"id": "broken", "text": ',
+        "not_utf8": b'{"id": "latin", "text": "caf\xe9"}',
+        "missing_text": json.dumps({"id": "no-text", "published_at": seed["published_at"]}).encode(),
+        "empty_text": json.dumps({**seed, "id": "empty", "text": ""}).encode(),
+        "published_at_without_timezone": json.dumps(without_tz).encode(),
+        "missing_published_at": json.dumps(no_date).encode(),
+        "text_too_large": json.dumps({**seed, "id": "huge", "text": "war " * 30_000}).encode(),
+    }
+
+
+def test_seeds_are_enriched_once_and_bad_input_is_dead_lettered(namespace):
+    seeds = seed_articles()
+    bad = malformed(seeds[0])
+    copy = {**seeds[1], "id": "syndicated-copy"}
+    messages = [as_message(s) for s in seeds] + [(b"bad", payload) for payload in bad.values()]
+    messages += [as_message(seeds[0]), as_message(copy)]  # a redelivered id and the same text under a new id
+    produce(namespace, "articles.raw", messages)
+
+    worker = Worker(namespace, SITREP_MAX_TEXT_BYTES="100000").start()
+    try:
+        enriched = [
+            EnrichedArticle.model_validate_json(m.value)
+            for m in read_topic(namespace.topic("articles.enriched"), expected=6)
+        ]
+        letters = [
+            DeadLetter.model_validate_json(m.value)
+            for m in read_topic(namespace.topic("deadletter"), expected=len(bad))
+        ]
+        dead_lettered = worker.metric("sitrep_dead_letters_total")
+    finally:
+        worker.stop()
+
+    by_id = {e.article_id: e for e in enriched}
+    assert sorted(e.article_id for e in enriched) == sorted([s["id"] for s in seeds] + ["syndicated-copy"])
+    assert by_id["syndicated-copy"].duplicate_of == seeds[1]["id"]
+    for seed in seeds:
+        result = by_id[seed["id"]]
+        assert result.duplicate_of is None and len(result.entities) > 20
+        assert all(seed["text"][e.start : e.end] == e.text for e in result.entities)
+        assert {"PERSON", "GPE", "ORG"} <= {e.label for e in result.entities}
+
+    assert sorted(letter.error.split(":")[0] for letter in letters) == sorted(bad)
+    for letter in letters:
+        reason = letter.error.split(":")[0]
+        assert letter.stage == "validate" and letter.topic == namespace.topic("articles.raw")
+        assert original_payload(letter) == bad[reason]
+    assert dead_lettered == len(bad)
+
+
+def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespace):
+    seeds = seed_articles()
+    records = [{**seeds[i % len(seeds)], "id": f"article-{i:03d}"} for i in range(40)]
+    produce(namespace, "articles.raw", [as_message(r) for r in records])
+    enriched_topic = namespace.topic("articles.enriched")
+
+    first = Worker(namespace, SITREP_BATCH_SIZE="4").start()
+    try:
+        partial = read_topic(enriched_topic, expected=8, idle=0)
+    finally:
+        first.stop()
+    done_before_restart = len(read_topic(enriched_topic, idle=1))
+    assert 8 <= done_before_restart < 40, "the worker must be stopped mid-stream"
+    assert partial
+
+    second = Worker(namespace, SITREP_BATCH_SIZE="4").start()
+    try:
+        everything = read_topic(enriched_topic, expected=40, idle=4)
+    finally:
+        second.stop()
+    ids = [m.key.decode() for m in everything]
+    assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
