@@ -55,10 +55,15 @@ def load_corpus_or_report(args: argparse.Namespace):
 def cmd_replay(args: argparse.Namespace) -> int:
     from streams.replay import Progress, replay
 
+    if args.offline != bool(args.snapshots):
+        print("--offline and --snapshots OUT.jsonl go together", file=sys.stderr)
+        return 2
     articles = load_corpus_or_report(args)
     if articles is None:
         return 2
     settings = get_settings()
+    if args.offline:
+        return replay_offline(articles, Path(args.snapshots))
     speed = None if args.max_speed else args.speed
     seconds = replay(articles, settings, speed=speed, progress=Progress(len(articles)))
     rate = len(articles) / seconds if seconds > 0 else float("inf")
@@ -67,6 +72,72 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f"({rate:.0f} articles/s)",
         file=sys.stderr,
     )
+    return 0
+
+
+def replay_offline(articles, out: Path) -> int:
+    import time
+
+    from agents.nlp.factory import build_enricher
+    from streams.offline import enrich_stream, situation_snapshots
+
+    settings = get_settings()
+    enricher = build_enricher(settings)
+    started = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    latest = {}
+    with out.open("w", encoding="utf-8") as handle:
+        for snapshot in situation_snapshots(enrich_stream(articles, enricher, settings.batch_size), settings):
+            handle.write(snapshot.model_dump_json() + "\n")
+            latest[snapshot.situation] = snapshot
+    seconds = time.perf_counter() - started
+    print(
+        f"offline replay: {len(articles)} articles in {seconds:.1f}s ({len(articles) / seconds:.1f} articles/s), "
+        f"snapshots in {out}",
+        file=sys.stderr,
+    )
+    for snapshot in latest.values():
+        print(
+            f"  {snapshot.situation}: as of {snapshot.as_of:%Y-%m-%d %H:%M} index {snapshot.escalation_index:.1f} "
+            f"balance {snapshot.balance:+.2f} alert {snapshot.alert_level}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from streams import timeline
+
+    if args.from_kafka:
+        from streams.replay import read_snapshots_from_kafka
+
+        snapshots = read_snapshots_from_kafka(get_settings())
+    elif args.snapshots:
+        snapshots = timeline.read_snapshots(Path(args.snapshots))
+    else:
+        print("give SNAPSHOTS.jsonl or --from-kafka", file=sys.stderr)
+        return 2
+    if args.situation:
+        snapshots = [s for s in snapshots if s.situation == args.situation]
+    if not snapshots:
+        print("no snapshots", file=sys.stderr)
+        return 1
+    print(timeline.format_table(timeline.daily_rows(snapshots, window=args.window)))
+    if args.png:
+        timeline.render_png(snapshots, Path(args.png), window=args.window)
+        print(f"chart: {args.png}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "entities":
+        from agents.evaluation.entities import evaluate_entities, format_entities_report
+
+        print(format_entities_report(evaluate_entities(Path(args.gold), Path(args.corpus))))
+    else:
+        from agents.evaluation.claims import evaluate_claims, format_claims_report
+
+        print(format_claims_report(evaluate_claims(Path(args.gold), Path(args.corpus))))
     return 0
 
 
@@ -109,7 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--since", type=parse_time, help="first published_at to include (ISO-8601 with offset)")
     replay.add_argument("--until", type=parse_time, help="published_at to stop before (ISO-8601 with offset)")
     replay.add_argument("--skip-invalid", action="store_true", help="send the valid records of a corpus with bad ones")
+    replay.add_argument("--offline", action="store_true", help="run the pipeline in-process, no broker")
+    replay.add_argument("--snapshots", help="with --offline: write one SituationSnapshot per article (JSONL)")
     replay.set_defaults(func=cmd_replay)
+
+    timeline = sub.add_parser("timeline", help="indicators over event time: a daily table and a PNG chart")
+    timeline.add_argument("snapshots", nargs="?", help="SituationSnapshot JSONL (from replay --offline)")
+    timeline.add_argument("--from-kafka", action="store_true", help="read the situation updates topic instead")
+    timeline.add_argument("--png", help="write the chart to this file")
+    timeline.add_argument("--window", default="24h", choices=["6h", "24h", "7d"])
+    timeline.add_argument("--situation", help="only this situation id")
+    timeline.set_defaults(func=cmd_timeline)
+
+    evaluation = sub.add_parser("eval", help="score entities or claims against a gold set")
+    evaluation.add_argument("what", choices=["entities", "claims"])
+    evaluation.add_argument("--gold", required=True)
+    evaluation.add_argument("--corpus", required=True)
+    evaluation.set_defaults(func=cmd_eval)
 
     extract = sub.add_parser("extract", help="offline enrichment: one EnrichedArticle per input Article")
     extract.add_argument("input")

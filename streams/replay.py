@@ -9,13 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from streams.records import Article
+from streams.records import Article, SituationSnapshot
 from streams.settings import Settings
-from streams.topics import RAW, ensure_topics, kafka_client_config
+from streams.topics import RAW, SITUATION_UPDATES, ensure_topics, kafka_client_config
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    from kafka import KafkaProducer
+    from kafka import KafkaConsumer, KafkaProducer
 
 
 def send_offsets(articles: Sequence[Article], speed: float | None) -> list[float]:
@@ -94,3 +94,20 @@ def replay(
     finally:
         producer.close()
     return time.monotonic() - started
+
+
+def read_snapshots_from_kafka(settings: Settings, idle_ms: int = 3000) -> list[SituationSnapshot]:
+    """Every snapshot still on the (compacted) updates topic, in event-time order."""
+    consumer = KafkaConsumer(
+        settings.topic(SITUATION_UPDATES),
+        **kafka_client_config(settings),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=idle_ms,
+    )
+    try:
+        snapshots = [SituationSnapshot.model_validate_json(message.value) for message in consumer]
+    finally:
+        consumer.close()
+    return sorted(snapshots, key=lambda s: (s.situation, s.as_of))

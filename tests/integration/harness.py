@@ -92,6 +92,7 @@ class Worker:
             if self.ready():
                 return self
             time.sleep(0.3)
+        self.kill()
         raise TimeoutError(f"worker not ready in {timeout}s:\n{self.log_tail()}")
 
     def url(self, path: str) -> str:

@@ -1,0 +1,92 @@
+"""Live feeds: a broadcast hub for server-sent events (new claims, snapshot changes) with per-client filters.
+
+Each client gets a bounded queue: a slow client loses its oldest events (counted), never slows the pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter, Gauge
+
+from streams.metrics import REGISTRY
+
+SSE_CLIENTS = Gauge("sitrep_sse_clients", "Connected server-sent-event clients", ["stream"], registry=REGISTRY)
+SSE_EVENTS = Counter("sitrep_sse_events_total", "Events published to live streams", ["stream"], registry=REGISTRY)
+SSE_DROPPED = Counter(
+    "sitrep_sse_dropped_total", "Events dropped for clients too slow to keep up", ["stream"], registry=REGISTRY
+)
+
+STREAMS = ("claims", "situations")
+
+
+@dataclass(frozen=True)
+class Filters:
+    situation: str | None = None
+    signal: str | None = None
+    min_weight: float = 0.0
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
+        return cls(query.get("situation") or None, query.get("signal") or None, float(query.get("min_weight", 0)))
+
+    def accepts(self, data: Mapping) -> bool:
+        situations = data.get("situations") or [data.get("situation")]
+        if self.situation and self.situation not in situations:
+            return False
+        if self.signal and data.get("signal", self.signal) != self.signal:
+            return False
+        return abs(float(data.get("weight", self.min_weight) or 0)) >= self.min_weight
+
+
+def sse_event(kind: str, data: Mapping, event_id: int) -> bytes:
+    return f"id: {event_id}\nevent: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+@dataclass(eq=False)  # identity semantics: a subscriber is one connection
+class Subscriber:
+    stream: str
+    filters: Filters
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+
+    def offer(self, message: bytes) -> None:
+        if self.queue.full():
+            self.queue.get_nowait()
+            SSE_DROPPED.labels(self.stream).inc()
+        self.queue.put_nowait(message)
+
+
+class LiveHub:
+    def __init__(self) -> None:
+        self.subscribers: set[Subscriber] = set()
+        self.next_id = 0
+
+    def publish(self, stream: str, kind: str, data: Mapping) -> None:
+        self.next_id += 1
+        SSE_EVENTS.labels(stream).inc()
+        message = None
+        for subscriber in self.subscribers:
+            if subscriber.stream == stream and subscriber.filters.accepts(data):
+                message = message or sse_event(kind, data, self.next_id)
+                subscriber.offer(message)
+
+    def subscribe(self, stream: str, filters: Filters) -> Subscriber:
+        subscriber = Subscriber(stream, filters)
+        self.subscribers.add(subscriber)
+        SSE_CLIENTS.labels(stream).inc()
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        if subscriber in self.subscribers:
+            self.subscribers.discard(subscriber)
+            SSE_CLIENTS.labels(subscriber.stream).dec()
+
+
+def transition(previous_level: str | None, level: str) -> dict[str, str] | None:
+    """The alert-level change a snapshot brings, flagged in the situations stream."""
+    if previous_level is None or previous_level == level:
+        return None
+    return {"from": previous_level, "to": level}
