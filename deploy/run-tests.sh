@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 export SITREP_KAFKA_PORT="${SITREP_TEST_KAFKA_PORT:-9092}"
 export SITREP_TEST_KAFKA_PORT="$SITREP_KAFKA_PORT"
 
+deploy/install-system-deps.sh
 .venv/bin/ruff check .
 started_kafka=0
 if ! deploy/kafka/local-kafka.sh status >/dev/null 2>&1; then
