@@ -1,0 +1,1 @@
+"""Scoring the pipeline against hand-annotated gold sets (entities/actors, claims)."""
