@@ -1,0 +1,240 @@
+"""Property tests of every indicator property of ARCHITECTURE.md, on the pure functions and on the situation state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.situation import indicators
+from agents.situation.indicators import (
+    AMBER_ENTER,
+    AMBER_EXIT,
+    RED_ENTER,
+    RED_EXIT,
+    alert_level,
+    balance,
+    escalation_index,
+    evaluate,
+)
+from tests.unit.situation_builders import CONTENTS, T0, article, claim, evidence, new_state
+
+DAY = 24 * 3600.0
+AS_OF = T0.timestamp() + DAY
+SIGNALS = st.sampled_from(["escalation", "de-escalation"])
+
+
+@st.composite
+def evidence_lists(draw, min_size: int = 0):
+    """Claims of one day from a few outlets, some near-identical (same content), some hedged, some copies."""
+    size = draw(st.integers(min_size, 12))
+    items = []
+    for i in range(size):
+        signal = draw(SIGNALS)
+        items.append(
+            evidence(
+                f"c{i}",
+                signal,
+                hours=draw(st.floats(0.01, 24.0)),
+                source=draw(st.sampled_from(["A", "B", "C", "D"])),
+                weight=draw(st.floats(0.0, 10.0)),
+                hedged=draw(st.booleans()),
+                copy=draw(st.booleans()),
+                content=draw(st.sampled_from(CONTENTS[signal])),
+            )
+        )
+    return items
+
+
+weights = st.floats(0.0, 1e6, allow_nan=False)
+
+
+@given(weights, weights)
+def test_index_and_balance_are_bounded(escalation, deescalation):
+    assert 0.0 <= escalation_index(escalation, deescalation) <= 100.0
+    assert -1.0 <= balance(escalation, deescalation) <= 1.0
+
+
+@given(evidence_lists())
+def test_window_indicators_are_bounded(items):
+    window = evaluate(items, AS_OF, DAY)
+    assert 0.0 <= window.escalation_index <= 100.0
+    assert -1.0 <= window.balance <= 1.0
+
+
+@given(evidence_lists(), st.floats(0.01, 24.0), st.floats(0.0, 10.0), st.booleans(), st.sampled_from(list("ABCE")))
+def test_adding_an_escalation_claim_never_lowers_the_index(items, hours, weight, hedged, source):
+    before = evaluate(items, AS_OF, DAY)
+    added = evidence("new", "escalation", hours, source, weight, hedged, content=CONTENTS["escalation"][1])
+    after = evaluate([*items, added], AS_OF, DAY)
+    assert after.escalation_index >= before.escalation_index - 1e-9
+    assert after.balance >= before.balance - 1e-9
+
+
+@given(evidence_lists(), st.floats(0.01, 24.0), st.floats(0.0, 10.0), st.booleans(), st.sampled_from(list("ABCE")))
+def test_adding_a_deescalation_claim_never_raises_the_index(items, hours, weight, hedged, source):
+    before = evaluate(items, AS_OF, DAY)
+    added = evidence("new", "de-escalation", hours, source, weight, hedged, content=CONTENTS["de-escalation"][1])
+    after = evaluate([*items, added], AS_OF, DAY)
+    assert after.escalation_index <= before.escalation_index + 1e-9
+    assert after.balance <= before.balance + 1e-9
+
+
+@given(st.sampled_from(["escalation", "de-escalation"]), st.floats(1.0, 10.0), st.floats(0.5, 20.0))
+def test_a_copy_adds_far_less_than_an_independent_source(signal, weight, hours):
+    original = evidence("o", signal, hours, "A", weight)
+    alone = evaluate([original], AS_OF, DAY)
+    with_copy = evaluate([original, evidence("c", signal, hours + 0.5, "B", weight, copy=True)], AS_OF, DAY)
+    with_source = evaluate([original, evidence("s", signal, hours + 0.5, "B", weight)], AS_OF, DAY)
+    key = "escalation_weight" if signal == "escalation" else "deescalation_weight"
+    copy_gain = getattr(with_copy, key) - getattr(alone, key)
+    source_gain = getattr(with_source, key) - getattr(alone, key)
+    assert 0.0 < copy_gain < 0.25 * source_gain
+
+
+@given(st.sampled_from(["escalation", "de-escalation"]), st.floats(0.1, 10.0), st.floats(0.5, 23.0))
+def test_hedged_claims_weigh_less_than_firm_ones(signal, weight, hours):
+    firm = evaluate([evidence("f", signal, hours, "A", weight)], AS_OF, DAY)
+    hedged = evaluate([evidence("h", signal, hours, "A", weight, hedged=True)], AS_OF, DAY)
+    assert hedged.escalation_weight + hedged.deescalation_weight < firm.escalation_weight + firm.deescalation_weight
+
+
+@given(st.sampled_from(["escalation", "de-escalation"]), st.floats(0.1, 10.0), st.floats(0.0, 22.0), st.floats(0.5, 2))
+def test_recent_reports_weigh_more_than_older_ones(signal, weight, older, gap):
+    old = evaluate([evidence("o", signal, older, "A", weight)], AS_OF, DAY)
+    recent = evaluate([evidence("r", signal, older + gap, "A", weight)], AS_OF, DAY)
+    assert recent.escalation_weight + recent.deescalation_weight > old.escalation_weight + old.deescalation_weight
+
+
+@given(evidence_lists(min_size=1), st.randoms())
+def test_indicators_do_not_depend_on_the_order_of_the_evidence(items, rng):
+    shuffled = list(items)
+    rng.shuffle(shuffled)
+    assert evaluate(items, AS_OF, DAY) == evaluate(shuffled, AS_OF, DAY)
+
+
+@given(evidence_lists(min_size=1))
+def test_every_directional_window_names_its_drivers(items):
+    window = evaluate(items, AS_OF, DAY)
+    ids = {item.claim_id for item in items}
+    assert window.drivers
+    assert all(d.group.representative.claim_id in ids for d in window.drivers)
+    assert [d.weight for d in window.drivers] == sorted((d.weight for d in window.drivers), reverse=True)
+
+
+levels = st.lists(st.tuples(st.floats(0.0, 100.0), st.integers(0, 5)), max_size=40)
+
+
+@given(levels)
+def test_red_needs_two_independent_sources(series):
+    one_source = [(index, min(sources, 1)) for index, sources in series]
+    assert alert_level(one_source) != "red"
+    for end in range(len(series) + 1):
+        if alert_level(series[:end]) == "red":
+            assert series[end - 1][1] >= indicators.RED_MIN_SOURCES
+
+
+@given(st.lists(st.floats(AMBER_EXIT, AMBER_ENTER - 0.01), min_size=1, max_size=20))
+def test_amber_holds_between_its_exit_and_enter_thresholds(wobble):
+    entered = [(AMBER_ENTER, 0), *((value, 0) for value in wobble)]
+    assert alert_level(entered) == "amber"
+    assert alert_level((value, 0) for value in wobble) == "green"  # never entered: stays green
+
+
+@given(st.lists(st.floats(RED_EXIT, RED_ENTER - 0.01), min_size=1, max_size=20))
+def test_red_holds_between_its_exit_and_enter_thresholds(wobble):
+    assert alert_level([(RED_ENTER, 2), *((value, 2) for value in wobble)]) == "red"
+    assert alert_level([(RED_ENTER, 2), (RED_EXIT - 0.01, 2)]) == "amber"
+
+
+# ---- the same properties through the situation state (articles, copies, redelivery, arrival order) -------------
+
+
+@st.composite
+def article_streams(draw):
+    """Articles over 66 h (inside the 72 h lateness); some are exact copies of an earlier one, another id and outlet."""
+    articles = []
+    for i in range(draw(st.integers(1, 14))):
+        hours = draw(st.floats(0.0, 60.0))
+        if articles and draw(st.integers(0, 3)) == 0:  # a syndicated copy: same text and claims, another outlet
+            source = draw(st.sampled_from(articles))
+            claims = [c.model_copy(update={"claim_id": f"copy{i}-{j}"}) for j, c in enumerate(source.claims)]
+            update = {
+                "article_id": f"copy{i}",
+                "outlet": f"syndicator{i}",
+                "published_at": source.published_at + timedelta(hours=draw(st.floats(0.0, 6.0))),
+                "claims": claims,
+            }
+            articles.append(source.model_copy(update=update))
+            continue
+        claims = [
+            claim(
+                f"a{i}", j, signal, draw(st.sampled_from(CONTENTS[signal])), draw(st.floats(1, 10)), draw(st.booleans())
+            )
+            for j, signal in enumerate(draw(st.lists(SIGNALS, max_size=3)))
+        ]
+        articles.append(article(f"a{i}", hours, claims, outlet=draw(st.sampled_from(["A", "B", "C", "D"]))))
+    return articles
+
+
+def final_snapshot(articles):
+    state = new_state()
+    for item in articles:
+        state.add(item)
+    return state.snapshot().model_dump(mode="json")
+
+
+@settings(max_examples=60, deadline=None)
+@given(article_streams(), st.randoms())
+def test_final_snapshot_is_the_same_for_any_arrival_order_within_the_lateness(articles, rng):
+    shuffled = list(articles)
+    rng.shuffle(shuffled)  # what any replay speed or partitioning does to arrivals inside the lateness horizon
+    in_event_time = sorted(articles, key=lambda a: (a.published_at, a.article_id))
+    assert final_snapshot(shuffled) == final_snapshot(in_event_time)
+
+
+@settings(max_examples=40, deadline=None)
+@given(article_streams(), st.randoms())
+def test_the_same_article_twice_adds_nothing(articles, rng):
+    state = new_state()
+    for item in articles:
+        state.add(item)
+    before = state.snapshot()
+    again = rng.choice(articles)
+    assert not state.add(again)
+    assert state.snapshot() == before
+
+
+@settings(max_examples=40, deadline=None)
+@given(article_streams(), st.floats(1.0, 10.0), st.booleans(), st.sampled_from(["escalation", "de-escalation"]))
+def test_a_new_independent_report_moves_the_index_only_in_its_direction(articles, weight, hedged, signal):
+    latest = max(a.published_at for a in articles)
+    hours = (latest - T0).total_seconds() / 3600
+    state = new_state()
+    for item in articles:
+        state.add(item)
+    before = state.snapshot()
+    added = article("new", hours, [claim("new", 0, signal, CONTENTS[signal][2], weight, hedged)], outlet="E")
+    assert state.add(added)
+    after = state.snapshot()
+    assert after.as_of == before.as_of  # same evaluation time: only the evidence changed
+    if signal == "escalation":
+        assert after.escalation_index >= before.escalation_index
+    else:
+        assert after.escalation_index <= before.escalation_index
+
+
+def test_negation_is_respected_through_the_final_signal():
+    """'we have not seen any de-escalation' arrives as an escalation claim (negated): it must raise the index."""
+    state = new_state()
+    state.add(article("a", 1, [claim("a", 0, "de-escalation", CONTENTS["de-escalation"][0], 4.0)]))
+    before = state.snapshot()
+    negated = claim(
+        "b", 0, "escalation", "we have not seen any de-escalation", 3.0, category="SKEPTICISM", negated=True
+    )
+    state.add(article("b", 1, [negated]))
+    after = state.snapshot()
+    assert after.escalation_index > before.escalation_index
+    assert after.balance > before.balance
+    assert any(d.claim_id == "b-0" and d.signal == "escalation" for d in after.drivers)
