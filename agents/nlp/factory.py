@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from agents.nlp.actors import ActorGazetteer
+from agents.nlp.claims import ClaimExtractor
 from agents.nlp.pipeline import Enricher, load_nlp
+from agents.nlp.quantities import rules_for
+from agents.situation.config import SituationMatcher
 from streams.settings import Settings
 
 
 def build_enricher(settings: Settings) -> Enricher:
-    return Enricher(nlp=load_nlp(settings.spacy_model), batch_size=settings.batch_size)
+    nlp = load_nlp(settings.spacy_model)
+    rules_for(nlp.vocab)  # compile the quantity rules now, not on the first article
+    return Enricher(
+        nlp=nlp,
+        actors=ActorGazetteer.load(nlp, settings.actors_path),
+        batch_size=settings.batch_size,
+        situations=SituationMatcher.load(settings.situations_path),
+        claims=ClaimExtractor.load(),
+    )

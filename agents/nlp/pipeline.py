@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
+from agents.nlp.claims import ClaimExtractor
+from agents.nlp.quantities import extract_quantities
+from agents.situation.config import SituationMatcher
 from streams.records import Article, EnrichedArticle, Entity
 
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+    | {MENTION_LABEL}
 )
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 
@@ -47,18 +52,17 @@ def content_terms(doc: Doc) -> list[str]:
     )
 
 
-def spacy_entities(doc: Doc) -> list[Entity]:
-    return [
-        Entity(text=ent.text, label=ent.label_, start=ent.start_char, end=ent.end_char)
-        for ent in doc.ents
-        if ent.label_ in ENTITY_LABELS
-    ]
+def kept_entities(entities: list[Entity]) -> list[Entity]:
+    return [entity for entity in entities if entity.label in ENTITY_LABELS]
 
 
 @dataclass
 class Enricher:
     nlp: Language
+    actors: ActorGazetteer
     batch_size: int = 16
+    situations: SituationMatcher = field(default_factory=SituationMatcher.load)
+    claims: ClaimExtractor = field(default_factory=ClaimExtractor.load)
 
     def enrich(
         self, articles: Sequence[Article], duplicates: Iterable[str | None] | None = None
@@ -69,14 +73,20 @@ class Enricher:
         return [self.build(article, doc, mark) for article, doc, mark in zip(articles, docs, marks, strict=True)]
 
     def build(self, article: Article, doc: Doc, duplicate_of: str | None = None) -> EnrichedArticle:
+        actors = self.actors.annotate(doc)
+        terms = content_terms(doc)
         return EnrichedArticle(
             article_id=article.id,
             outlet=article.outlet,
             published_at=article.published_at,
             title=article.title,
             url=article.url,
-            entities=spacy_entities(doc),
+            entities=kept_entities(actors.entities),
+            actors=actors.counts,
+            claims=self.claims.extract(doc, article.id, actors),
+            quantities=[q for q in extract_quantities(doc) if not in_ranges(q.start, actors.chrome)],
             duplicate_of=duplicate_of,
             text_fingerprint=text_fingerprint(article.text),
-            content_terms=content_terms(doc),
+            content_terms=terms,
+            situations=self.situations.match(actors.counts, terms),
         )
