@@ -104,6 +104,12 @@ SITUATION_SIGNALS = Counter(
     ["situation", "direction"],
     registry=REGISTRY,
 )
+SITUATION_REFUSED = Counter(
+    "sitrep_situation_reports_refused_total",
+    "Reports not counted into a situation: duplicate (id already counted) or late (beyond the lateness horizon)",
+    ["situation", "reason"],
+    registry=REGISTRY,
+)
 SNAPSHOTS = Counter("sitrep_situation_snapshots_total", "Snapshots emitted", ["situation"], registry=REGISTRY)
 SITUATION_TOP_DRIVER = Gauge(
     "sitrep_situation_top_driver_info",

@@ -1,0 +1,154 @@
+"""Situation agents: route enriched articles by situation id, then update the situation table and emit snapshots.
+
+Thin wiring. The indicators are pure (agents/situation/); state lives in a plain changelog-backed Faust Table keyed by
+situation id, never in a windowed table (those expire by wall clock and would drop every window of a 2022 replay).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from pydantic import ValidationError
+
+from agents.situation.state import SituationState, new_situation_state
+from streams import metrics
+from streams.app import Pipeline
+from streams.live import transition
+from streams.records import EnrichedArticle, SituationSnapshot, dead_letter
+
+log = logging.getLogger(__name__)
+
+
+def export_snapshot(snapshot: SituationSnapshot) -> None:
+    situation = snapshot.situation
+    metrics.SITUATION_INDEX.labels(situation).set(snapshot.escalation_index)
+    metrics.SITUATION_BALANCE.labels(situation).set(snapshot.balance)
+    metrics.SITUATION_ESCALATION_WEIGHT.labels(situation).set(snapshot.escalation_weight)
+    metrics.SITUATION_DEESCALATION_WEIGHT.labels(situation).set(snapshot.deescalation_weight)
+    metrics.SITUATION_ALERT_LEVEL.labels(situation).set(metrics.ALERT_LEVEL_VALUE[snapshot.alert_level])
+    metrics.SITUATION_SOURCES.labels(situation).set(snapshot.sources)
+    metrics.SITUATION_ARTICLES.labels(situation).set(snapshot.articles)
+    metrics.SITUATION_AS_OF.labels(situation).set(snapshot.as_of.timestamp())
+    metrics.SNAPSHOTS.labels(situation).inc()
+    clear_top_driver(situation)
+    if snapshot.drivers:
+        top = snapshot.drivers[0]
+        metrics.SITUATION_TOP_DRIVER.labels(
+            situation, top.speaker_actor or "OUTLET", top.category or "OTHER", top.signal
+        ).set(1)
+
+
+def clear_top_driver(situation: str) -> None:
+    for labels in list(metrics.SITUATION_TOP_DRIVER._metrics):  # one series per situation at a time
+        if labels[0] == situation:
+            metrics.SITUATION_TOP_DRIVER.remove(*labels)
+
+
+def count_signals(situation: str, article: EnrichedArticle) -> None:
+    if article.duplicate_of is None:
+        for claim in article.claims:
+            metrics.SITUATION_SIGNALS.labels(situation, claim.signal).inc()
+
+
+class SnapshotHistory:
+    """Recent snapshots per situation kept by the worker that owns it (GET /situations/{id})."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.by_situation: dict[str, deque[SituationSnapshot]] = {}
+
+    def record(self, snapshot: SituationSnapshot) -> None:
+        self.by_situation.setdefault(snapshot.situation, deque(maxlen=self.size)).append(snapshot)
+
+    def recent(self, situation: str) -> list[SituationSnapshot]:
+        return list(self.by_situation.get(situation, ()))
+
+
+def publish_claims(pipeline: Pipeline, article: EnrichedArticle) -> None:
+    context = {
+        "outlet": article.outlet,
+        "published_at": article.published_at.isoformat(),
+        "situations": article.situations,
+        "duplicate_of": article.duplicate_of,
+    }
+    for claim in article.claims:
+        pipeline.live.publish("claims", "claim", {**claim.model_dump(mode="json"), **context})
+
+
+def bucket_key(situation: str, hour: int) -> str:
+    return f"{situation}@{hour}"
+
+
+def register(pipeline: Pipeline) -> None:
+    app, settings = pipeline.app, pipeline.settings
+    # One key per situation for the head (latest report, hourly series, bucket hours) and one per event-time hour
+    # bucket ("russia-ukraine@456025"), so each changelog message stays small. All keys of a situation are written
+    # while processing its situation.input partition, hence land in the same changelog partition.
+    states = app.Table("situation-state", partitions=settings.partitions)
+    pipeline.latest = app.GlobalTable("situation-latest", partitions=settings.partitions)
+    pipeline.history = SnapshotHistory(settings.history_size)
+    cache: dict[str, tuple[dict, SituationState]] = {}
+
+    def load(situation: str) -> SituationState:
+        head = states.get(situation)
+        cached = cache.get(situation)
+        if cached is not None and cached[0] is head:  # same object: nobody else wrote it since (rebalance-safe)
+            return cached[1]
+        if head is None:
+            return new_situation_state(situation, settings)
+        buckets = {hour: states.get(bucket_key(situation, hour)) for hour in head["hours"]}
+        return SituationState.from_parts(head, {hour: bucket for hour, bucket in buckets.items() if bucket})
+
+    def store(situation: str, state: SituationState) -> None:
+        """Head first: if a crash loses the tail of these writes, the redelivered article is simply added again."""
+        head = state.head()
+        states[situation] = head
+        for hour, bucket in state.take_changes().items():
+            if bucket is None:
+                states.pop(bucket_key(situation, hour), None)
+            else:
+                states[bucket_key(situation, hour)] = bucket
+        cache[situation] = (head, state)
+
+    @app.agent(pipeline.enriched, name="route-situations")
+    async def route(stream):
+        async for event in stream.events():
+            try:
+                article = EnrichedArticle.model_validate_json(event.value)
+            except ValidationError as error:
+                letter = dead_letter(
+                    "route",
+                    f"invalid_enriched: {error.errors()[0]['msg']}",
+                    event.value or b"",
+                    event.message.topic,
+                    event.message.partition,
+                    event.message.offset,
+                )
+                await pipeline.deadletter.send(key=event.key, value=letter.to_bytes())
+                metrics.DEAD_LETTERS.labels(stage="route", reason="invalid_enriched").inc()
+                continue
+            for situation in article.situations:
+                await pipeline.situation_input.send(key=situation, value=event.value)
+            publish_claims(pipeline, article)
+
+    @app.agent(pipeline.situation_input, name="situations")
+    async def update(stream):
+        async for event in stream.events():
+            situation = event.key
+            article = EnrichedArticle.model_validate_json(event.value)
+            state = load(situation)
+            outcome = state.add(article)
+            if not outcome:  # redelivered or beyond the lateness horizon: counts once, or never
+                metrics.SITUATION_REFUSED.labels(situation, outcome.value).inc()
+                continue
+            store(situation, state)
+            snapshot = state.snapshot()
+            await pipeline.situation_updates.send(key=situation, value=snapshot.to_bytes())
+            previous = pipeline.latest.get(situation)
+            pipeline.latest[situation] = snapshot.model_dump(mode="json")
+            level_change = transition(previous and previous["alert_level"], snapshot.alert_level)
+            pipeline.live.publish("situations", "snapshot", {**pipeline.latest[situation], "transition": level_change})
+            pipeline.history.record(snapshot)
+            count_signals(situation, article)
+            export_snapshot(snapshot)
