@@ -1,3 +1,4 @@
+import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -5,7 +6,7 @@ import pytest
 
 from streams.corpus import read_corpus, select_range
 from streams.records import Article
-from streams.replay import send_offsets, timestamp_ms
+from streams.replay import Progress, send_offsets, timestamp_ms
 
 
 def article(id_: str, hour: int, day: int = 14) -> dict:
@@ -77,3 +78,72 @@ def test_pacing_compresses_event_time_by_speed():
 def test_message_timestamp_is_published_at_in_milliseconds():
     moment = datetime(2022, 2, 14, 10, tzinfo=timezone(timedelta(hours=2)))
     assert timestamp_ms(moment) == 1644825600000
+
+
+def test_replay_refuses_a_corpus_with_invalid_records_and_reports_them(tmp_path, capsys):
+    from streams.cli import main
+
+    no_offset = article("late", 4, day=15)
+    no_offset["published_at"] = "2022-02-15T04:00:00"
+    write_jsonl(tmp_path / "mixed.jsonl", [article("a", 1), no_offset, {"id": "no-text", "published_at": "x"}])
+    (tmp_path / "more.json").write_text(json.dumps([article("b", 2, day=16)]))
+    code = main(["replay", str(tmp_path), "--offline", "--snapshots", str(tmp_path / "out.jsonl")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "out.jsonl").exists()
+    assert "2 valid, 2 rejected, 2 selected" in err
+    assert "2022-02-14     1" in err and "2022-02-16     1" in err
+    assert "mixed.jsonl:2: published_at_without_timezone" in err
+    assert "mixed.jsonl:3: " in err and "--skip-invalid" in err
+
+
+def test_skip_invalid_keeps_the_valid_records_in_the_selected_range(tmp_path, capsys):
+    from streams.cli import build_parser, load_corpus_or_report
+
+    write_jsonl(tmp_path / "c.jsonl", [article("a", 1), "not json", article("b", 5), article("c", 9)])
+    args = build_parser().parse_args(
+        ["replay", str(tmp_path), "--skip-invalid", "--since", "2022-02-14T02:00:00Z", "--until", "2022-02-14T09:00Z"]
+    )
+    assert [a.id for a in load_corpus_or_report(args)] == ["b"]
+    assert "3 valid, 1 rejected, 1 selected" in capsys.readouterr().err
+
+
+def test_time_bounds_need_a_timezone():
+    from streams.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["replay", "x", "--since", "2022-02-14T02:00:00"])
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_log_lines_every_tenth_otherwise():
+    position = datetime(2022, 2, 24, 6, 10, tzinfo=timezone(timedelta(hours=3)))  # shown in UTC
+    log = io.StringIO()
+    progress = Progress(total=20, stream=log)
+    for done in range(1, 21):
+        progress.update(done, position, remaining_seconds=20 - done)
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 11 and lines[0].startswith("replay: 1/20")  # 0 %, 10 %, ..., 100 %
+    assert lines[-1] == "replay: 20/20 100% event time 2022-02-24 03:10 UTC, ETA   0.0s"
+    terminal = Terminal()
+    bar = Progress(total=4, stream=terminal)
+    bar.update(2, position, remaining_seconds=3.5)
+    assert (
+        terminal.getvalue() == "\r[###############               ] 2/4  50% event time 2022-02-24 03:10 UTC, ETA   3.5s"
+    )
+    bar.update(4, position, remaining_seconds=0)
+    assert terminal.getvalue().endswith("ETA   0.0s\n")
+
+
+def test_pacing_keeps_the_event_time_gaps_across_offsets():
+    kyiv = timezone(timedelta(hours=2))
+    articles = [
+        Article.model_validate({"id": "a", "published_at": "2022-02-24T05:00:00+02:00", "text": "x"}),
+        Article.model_validate({"id": "b", "published_at": datetime(2022, 2, 24, 4, tzinfo=UTC), "text": "y"}),
+        Article.model_validate({"id": "c", "published_at": datetime(2022, 2, 24, 9, tzinfo=kyiv), "text": "z"}),
+    ]
+    # 03:00, 04:00 and 07:00 UTC: one day of news per minute is speed 1440
+    assert send_offsets(articles, 1440) == [0.0, 2.5, 10.0]
