@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
 from prometheus_client import Counter, Gauge
@@ -52,7 +52,8 @@ class Subscriber:
     filters: Filters
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
 
-    def offer(self, message: bytes) -> None:
+    def offer(self, message: bytes | None) -> None:
+        """Queue an event (None: the end of the stream); when full, the oldest event makes room."""
         if self.queue.full():
             self.queue.get_nowait()
             SSE_DROPPED.labels(self.stream).inc()
@@ -63,6 +64,10 @@ class LiveHub:
     def __init__(self) -> None:
         self.subscribers: set[Subscriber] = set()
         self.next_id = 0
+        for stream in STREAMS:  # export every series from the start, at 0
+            SSE_CLIENTS.labels(stream)
+            SSE_EVENTS.labels(stream)
+            SSE_DROPPED.labels(stream)
 
     def publish(self, stream: str, kind: str, data: Mapping) -> None:
         self.next_id += 1
@@ -84,9 +89,32 @@ class LiveHub:
             self.subscribers.discard(subscriber)
             SSE_CLIENTS.labels(subscriber.stream).dec()
 
+    def close(self) -> None:
+        """End every open stream (the web server is shutting down and waits for its handlers)."""
+        for subscriber in self.subscribers:
+            subscriber.offer(None)
+
 
 def transition(previous_level: str | None, level: str) -> dict[str, str] | None:
     """The alert-level change a snapshot brings, flagged in the situations stream."""
     if previous_level is None or previous_level == level:
         return None
     return {"from": previous_level, "to": level}
+
+
+async def read_events(lines: AsyncIterator[bytes]) -> AsyncIterator[tuple[str, dict]]:
+    """(event, data) pairs from a server-sent-event byte stream, for scripts following the feeds; comments skipped.
+
+    `lines` is e.g. aiohttp's `response.content`; only the fields the live feeds send (event, data) are read.
+    """
+    kind, data = "message", []
+    async for raw in lines:
+        line = raw.decode("utf-8").rstrip("\r\n")
+        if not line:
+            if data:
+                yield kind, json.loads("\n".join(data))
+            kind, data = "message", []
+        elif line.startswith("event:"):
+            kind = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))

@@ -1,12 +1,78 @@
-"""HTTP on the Faust web server (bound to 127.0.0.1 by default): Prometheus metrics and the situation views."""
+"""HTTP on the Faust web server (bound to 127.0.0.1 by default): metrics, health and the situation views."""
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+from datetime import datetime
+from pathlib import Path
+
+from aiohttp import web
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
 from streams.app import Pipeline
+from streams.live import Filters, LiveHub
+
+
+def time_filter(request: Request, name: str) -> datetime | None:
+    value = request.query.get(name)
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} needs a timezone offset")
+    return moment
+
+
+LIVE_PAGE = Path(__file__).resolve().parent / "static" / "live.html"
+
+
+def authorised(request: Request, token: str | None) -> bool:
+    """Bearer token in the Authorization header, or ?token= (EventSource cannot set headers)."""
+    if not token:
+        return True
+    header = request.headers.get("Authorization", "")
+    given = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+RECONNECT_MS = 3000  # what EventSource waits before reconnecting after a dropped stream
+
+
+async def stream_events(request: web.Request, hub: LiveHub, stream: str, heartbeat: float) -> web.StreamResponse:
+    """Server-sent events until the client goes away (noticed at the next write, heartbeats included) or the server
+    shuts down. Plain aiohttp: Faust hands its views the aiohttp request and returns their response as is."""
+    try:
+        filters = Filters.from_query(request.query)
+    except ValueError:
+        return web.json_response({"error": "min_weight must be a number"}, status=400)
+    response = web.StreamResponse(headers=SSE_HEADERS)
+    await response.prepare(request)
+    subscriber = hub.subscribe(stream, filters)
+    try:
+        await response.write(f"retry: {RECONNECT_MS}\n: connected\n\n".encode())
+        while True:
+            try:
+                message = await asyncio.wait_for(subscriber.queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                message = b": heartbeat\n\n"
+            if message is None:
+                break
+            await response.write(message)
+    except ConnectionResetError:
+        pass  # the client went away: a clean close, nothing to report
+    finally:
+        hub.unsubscribe(subscriber)
+    return response
+
+
+def unauthorised() -> web.Response:
+    return web.json_response(
+        {"error": "missing or wrong bearer token"}, status=401, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def register(pipeline: Pipeline) -> None:
@@ -24,3 +90,65 @@ def register(pipeline: Pipeline) -> None:
         async def get(self, request: Request) -> Response:
             ready = all(pipeline.health.values())
             return self.json(pipeline.health, status=200 if ready else 503)
+
+    @app.page("/situations")
+    class Situations(View):
+        """The latest snapshot of every situation (a global table: any worker answers for all)."""
+
+        async def get(self, request: Request) -> Response:
+            latest = {key: value for key, value in pipeline.latest.items()}
+            return self.json({"situations": [latest[key] for key in sorted(latest)]})
+
+    @app.page("/situations/{situation_id}")
+    class Situation(View):
+        """Latest snapshot plus recent history, filterable by event time: ?since=ISO&until=ISO&limit=N."""
+
+        @app.topic_route(topic=pipeline.situation_input, match_info="situation_id")
+        async def get(self, request: Request, situation_id: str) -> Response:
+            latest = pipeline.latest.get(situation_id)
+            if latest is None:
+                return self.json({"error": f"unknown situation {situation_id!r}"}, status=404)
+            try:
+                since, until = time_filter(request, "since"), time_filter(request, "until")
+                limit = int(request.query.get("limit", "100"))
+            except ValueError as error:
+                return self.json({"error": str(error)}, status=400)
+            history = [
+                snapshot.model_dump(mode="json")
+                for snapshot in pipeline.history.recent(situation_id)
+                if (since is None or snapshot.as_of >= since) and (until is None or snapshot.as_of < until)
+            ]
+            return self.json({"latest": latest, "history": history[-limit:] if limit > 0 else []})
+
+    token, heartbeat = pipeline.settings.feed_token, pipeline.settings.sse_heartbeat_seconds
+
+    async def end_streams(_web_app: web.Application) -> None:
+        pipeline.live.close()
+
+    # aiohttp waits for running handlers on shutdown: end the open streams first so the worker stops promptly.
+    app.web.web_app.on_shutdown.append(end_streams)
+
+    @app.page("/feeds/claims")
+    class ClaimFeed(View):
+        """New claims as server-sent events: ?situation=ID&signal=escalation&min_weight=2."""
+
+        async def get(self, request: Request) -> Response:
+            if not authorised(request, token):
+                return unauthorised()
+            return await stream_events(request, pipeline.live, "claims", heartbeat)
+
+    @app.page("/feeds/situations")
+    class SituationFeed(View):
+        """Snapshot changes as server-sent events, alert-level transitions flagged: ?situation=ID."""
+
+        async def get(self, request: Request) -> Response:
+            if not authorised(request, token):
+                return unauthorised()
+            return await stream_events(request, pipeline.live, "situations", heartbeat)
+
+    @app.page("/live")
+    class LivePage(View):
+        """The live page: latest snapshot per situation and incoming claims (pass ?token= when feeds need one)."""
+
+        async def get(self, request: Request) -> Response:
+            return self.html(LIVE_PAGE.read_text(encoding="utf-8"))

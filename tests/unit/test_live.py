@@ -1,6 +1,6 @@
 import json
 
-from streams.live import Filters, LiveHub, sse_event, transition
+from streams.live import Filters, LiveHub, read_events, sse_event, transition
 
 
 def parse(message: bytes) -> tuple[str, dict]:
@@ -56,3 +56,24 @@ def test_event_format_and_transitions():
     assert transition(None, "green") is None
     assert transition("green", "green") is None
     assert transition("green", "amber") == {"from": "green", "to": "amber"}
+
+
+async def test_read_events_parses_what_the_hub_writes_and_skips_comments():
+    snapshot = {"situation": "s", "transition": {"from": "green", "to": "amber"}}
+    chunks = [b"retry: 3000\n: connected\n\n", sse_event("claim", {"n": 1}, 1), b": heartbeat\n\n"]
+    chunks.append(sse_event("snapshot", snapshot, 2))
+
+    async def stream():  # line by line, as aiohttp's response.content iterates
+        for chunk in chunks:
+            for line in chunk.splitlines(keepends=True):
+                yield line
+
+    events = [event async for event in read_events(stream())]
+    assert events == [("claim", {"n": 1}), ("snapshot", snapshot)]
+
+
+def test_close_ends_every_stream():
+    hub = LiveHub()
+    subscribers = [hub.subscribe("claims", Filters()), hub.subscribe("situations", Filters())]
+    hub.close()
+    assert [subscriber.queue.get_nowait() for subscriber in subscribers] == [None, None]
