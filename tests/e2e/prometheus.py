@@ -1,0 +1,124 @@
+"""A real Prometheus server (Debian's /usr/bin/prometheus) on loopback for end-to-end tests, stopped by PID."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from tests.integration.harness import ROOT, free_port
+
+BINARY = shutil.which("prometheus") or "/usr/bin/prometheus"
+RULES = ROOT / "deploy" / "prometheus" / "rules" / "sitrep.yml"
+JOB = "sitrep-worker"  # the job name the rules expect (deploy/prometheus/prometheus.yml)
+
+
+def shortened_rules(hold: str) -> str:
+    """The project's rules with every `for:` set to `hold`, so an alert fires within seconds of its condition."""
+    return re.sub(r"(?m)^(\s+for:) \S+$", rf"\g<1> {hold}", RULES.read_text())
+
+
+def rfc3339_seconds(stamp: str) -> float:
+    """Prometheus prints nanoseconds; datetime takes microseconds."""
+    trimmed = re.sub(r"(\.\d{6})\d+", r"\1", stamp).replace("Z", "+00:00")
+    return datetime.fromisoformat(trimmed).timestamp()
+
+
+class Prometheus:
+    def __init__(self, workdir: Path, targets: list[str], hold_seconds: int = 3, interval_seconds: int = 1):
+        self.workdir = workdir
+        self.port = free_port()
+        self.targets = targets
+        self.hold_seconds, self.interval_seconds = hold_seconds, interval_seconds
+        self.log_path = workdir / "prometheus.log"
+        self.process: subprocess.Popen | None = None
+
+    def write_config(self) -> Path:
+        (self.workdir / "rules.yml").write_text(shortened_rules(f"{self.hold_seconds}s"))
+        every = f"{self.interval_seconds}s"
+        config = {
+            "global": {"scrape_interval": every, "evaluation_interval": every},
+            "rule_files": ["rules.yml"],
+            "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": self.targets}]}],
+        }
+        path = self.workdir / "prometheus.yml"
+        path.write_text(yaml.safe_dump(config))
+        return path
+
+    def start(self, timeout: float = 30) -> Prometheus:
+        config = self.write_config()
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                BINARY,
+                f"--config.file={config}",
+                f"--storage.tsdb.path={self.workdir / 'data'}",
+                f"--web.listen-address=127.0.0.1:{self.port}",
+            ],
+            cwd=self.workdir,
+            stdout=log,
+            stderr=log,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"prometheus exited with {self.process.returncode}:\n{self.log_tail()}")
+            if self.ready():
+                return self
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"prometheus not ready in {timeout}s:\n{self.log_tail()}")
+
+    def ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/-/ready", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def api(self, path: str, **params: str) -> dict:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/{path}{query}", timeout=5) as response:
+            body = json.load(response)
+        assert body["status"] == "success", body
+        return body["data"]
+
+    def query(self, expr: str) -> list[dict]:
+        return self.api("query", query=expr)["result"]
+
+    def value(self, expr: str) -> float | None:
+        """The single value of an instant query, or None when it has no result."""
+        result = self.query(expr)
+        assert len(result) <= 1, result
+        return float(result[0]["value"][1]) if result else None
+
+    def alerts(self, name: str) -> list[dict]:
+        return [alert for alert in self.api("alerts")["alerts"] if alert["labels"]["alertname"] == name]
+
+    def last_evaluation(self, name: str) -> float:
+        """Unix time of the latest evaluation of a recording or alerting rule (far in the past before the first)."""
+        for group in self.api("rules")["groups"]:
+            for rule in group["rules"]:
+                if rule["name"] == name:
+                    return rfc3339_seconds(rule["lastEvaluation"])
+        raise KeyError(name)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

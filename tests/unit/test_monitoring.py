@@ -1,0 +1,25 @@
+from faust.types import TP
+
+from streams.monitoring import build_labels, partition_lags
+
+RAW0, RAW1, RAW2 = TP("sitrep.articles.raw", 0), TP("sitrep.articles.raw", 1), TP("sitrep.articles.raw", 2)
+
+
+def test_lag_is_end_offset_minus_committed_offset():
+    assert partition_lags({RAW0: 120, RAW1: 7}, {RAW0: 100, RAW1: 7}) == {RAW0: 20, RAW1: 0}
+
+
+def test_lag_never_goes_negative_when_the_end_offset_trails_a_commit():
+    assert partition_lags({RAW0: 100}, {RAW0: 104}) == {RAW0: 0}
+
+
+def test_partitions_without_a_known_position_or_end_are_left_out():
+    assert partition_lags({RAW0: 10, RAW1: None, RAW2: 5}, {RAW0: 4, RAW1: 2, RAW2: None}) == {RAW0: 6}
+
+
+def test_build_labels_name_the_installed_versions_and_the_model():
+    labels = build_labels("en_core_web_sm")
+    assert labels["spacy_model"] == "en_core_web_sm"
+    assert labels["faust_version"].startswith("0.15.")
+    assert labels["spacy_version"].startswith("3.8.")
+    assert set(labels) == {"version", "faust_version", "spacy_version", "spacy_model", "python_version"}
