@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, field
+from typing import Any
 
 import faust
 from faust.auth import SASLCredentials, SSLCredentials
 
 from streams import topics as names
+from streams.live import LiveHub
 from streams.settings import Settings
 
 
@@ -25,6 +27,9 @@ class Pipeline:
     situation_updates: faust.TopicT
     deadletter: faust.TopicT
     health: dict[str, bool] = field(default_factory=lambda: {"model_loaded": False})
+    latest: Any = None  # GlobalTable situation id -> latest snapshot (JSON), set by agents.situations
+    history: Any = None  # SnapshotHistory of the situations this worker owns, set by agents.situations
+    live: LiveHub = field(default_factory=LiveHub)  # server-sent events of this worker's claims and snapshots
 
 
 def broker_credentials(settings: Settings):
@@ -68,8 +73,8 @@ def build_pipeline(settings: Settings) -> Pipeline:
         datadir=str(settings.data_dir),
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
-        web_bind=settings.web_host,
-        web_host=settings.web_host,
+        web_bind=settings.web_bind,
+        web_host=settings.advertised_web_host,
         web_port=settings.web_port,
         consumer_auto_offset_reset="earliest",
         processing_guarantee="at_least_once",
@@ -85,10 +90,12 @@ def build_pipeline(settings: Settings) -> Pipeline:
         deadletter=bytes_topic(app, settings, names.DEADLETTER),
     )
     # Imported here so that importing streams.app stays cheap and free of spaCy.
-    from agents import enrich
-    from streams import web
+    from agents import enrich, situations
+    from streams import monitoring, web
 
     enrich.register(pipeline)
+    situations.register(pipeline)
+    monitoring.register(pipeline)
 
     web.register(pipeline)
     return pipeline

@@ -1,4 +1,4 @@
-"""`sitrep` command line: worker, replay, extract, timeline, eval, topics."""
+"""`sitrep` command line: worker, replay, extract, timeline, eval, topics, ingest feeds."""
 
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ def load_corpus_or_report(args: argparse.Namespace):
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from streams.replay import Progress, replay
+    from streams.replay import Progress, ReplayFailed, replay
 
+    logging.getLogger("kafka").setLevel(logging.WARNING)  # the client's connection chatter would bury the progress
     if args.offline != bool(args.snapshots):
         print("--offline and --snapshots OUT.jsonl go together", file=sys.stderr)
         return 2
@@ -65,7 +66,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.offline:
         return replay_offline(articles, Path(args.snapshots))
     speed = None if args.max_speed else args.speed
-    seconds = replay(articles, settings, speed=speed, progress=Progress(len(articles)))
+    try:
+        seconds = replay(articles, settings, speed=speed, progress=Progress(len(articles)))
+    except ReplayFailed as error:
+        print(f"replay failed: {error}", file=sys.stderr)
+        return 1
     rate = len(articles) / seconds if seconds > 0 else float("inf")
     print(
         f"replayed {len(articles)} articles to {settings.topic('articles.raw')} in {seconds:.1f}s "
@@ -108,6 +113,7 @@ def replay_offline(articles, out: Path) -> int:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from streams import timeline
 
+    logging.getLogger("kafka").setLevel(logging.WARNING)  # keep the table readable with --from-kafka
     if args.from_kafka:
         from streams.replay import read_snapshots_from_kafka
 
@@ -166,6 +172,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_feeds(args: argparse.Namespace) -> int:
+    from streams.feeds import ingest_feeds
+
+    return ingest_feeds(Path(args.feeds), get_settings(), once=args.once, metrics_port=args.metrics_port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -204,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(func=cmd_extract)
 
     sub.add_parser("topics", help="create the pipeline's topics (idempotent)").set_defaults(func=cmd_topics)
+
+    ingest = sub.add_parser("ingest", help="produce live sources to Kafka").add_subparsers(dest="source", required=True)
+    feeds = ingest.add_parser("feeds", help="poll RSS/Atom feeds (docs/feeds.md) into the raw articles topic")
+    feeds.add_argument("feeds", help="FEEDS.yaml: the feeds, their intervals and the state file")
+    feeds.add_argument("--once", action="store_true", help="poll every feed once and exit (1 if any failed)")
+    feeds.add_argument("--metrics-port", type=int, help="serve sitrep_feed_* metrics on 127.0.0.1:PORT/metrics")
+    feeds.set_defaults(func=cmd_ingest_feeds)
     return parser
 
 

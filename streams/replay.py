@@ -7,7 +7,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from streams.records import Article, SituationSnapshot
 from streams.settings import Settings
@@ -49,7 +49,7 @@ class Progress:
 
     def update(self, done: int, position: datetime, remaining_seconds: float) -> None:
         fraction = done / self.total if self.total else 1.0
-        when = f"{position:%Y-%m-%d %H:%M} UTC"
+        when = f"{position.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         line = f"{done}/{self.total} {fraction:4.0%} event time {when}, ETA {remaining_seconds:5.1f}s"
         if self.tty:
             bar = "#" * int(fraction * 30)
@@ -77,23 +77,40 @@ def replay(
     producer = make_producer(settings)
     offsets = send_offsets(articles, speed)
     started = time.monotonic()
+    deliveries = []
     try:
         for index, (article, offset) in enumerate(zip(articles, offsets, strict=True), start=1):
             wait = offset - (time.monotonic() - started)
             if wait > 0:
                 sleep(wait)
-            producer.send(
+            delivery = producer.send(
                 settings.topic(RAW),
                 key=article.id.encode("utf-8"),
                 value=article.to_bytes(),
                 timestamp_ms=timestamp_ms(article.published_at),
             )
+            deliveries.append((article.id, delivery))
             if progress:
                 progress.update(index, article.published_at, max(0.0, offsets[-1] - (time.monotonic() - started)))
         producer.flush()
     finally:
         producer.close()
+    raise_on_failed_deliveries(deliveries)
     return time.monotonic() - started
+
+
+class ReplayFailed(RuntimeError):
+    """The broker refused some articles (e.g. a timestamp too far in the future for its timestamp limits)."""
+
+
+def raise_on_failed_deliveries(deliveries) -> None:
+    failed = [(article_id, delivery.exception) for article_id, delivery in deliveries if delivery.failed()]
+    if failed:
+        article_id, error = failed[0]
+        raise ReplayFailed(
+            f"{len(failed)} of {len(deliveries)} articles were not accepted by the broker; first: {article_id!r}: "
+            f"{type(error).__name__}: {error}"
+        )
 
 
 def read_snapshots_from_kafka(settings: Settings, idle_ms: int = 3000) -> list[SituationSnapshot]:

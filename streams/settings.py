@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +32,8 @@ class Settings(BaseSettings):
     app_id: str = "sitrep"
     store: str = "memory://"  # rocksdb:// in production (needs faust-streaming[rocksdict])
     data_dir: Path = PACKAGE_ROOT / ".cache" / "worker"
-    web_host: str = "127.0.0.1"
+    web_bind: str = "127.0.0.1"  # address the HTTP server listens on (0.0.0.0 in a container)
+    web_host: str | None = None  # name other workers reach this one by (forwarded requests); default: see below
     web_port: int = 6066
     log_level: str = "info"
     feed_token: str | None = None  # bearer token protecting the HTTP feeds when set
@@ -49,6 +51,13 @@ class Settings(BaseSettings):
     lateness_hours: int = Field(default=72, ge=0)  # late reports within this horizon still update their bucket
     retention_days: int = Field(default=10, ge=1)
     history_size: int = Field(default=500, ge=1)  # snapshots kept per situation for GET /situations/{id}
+
+    @property
+    def advertised_web_host(self) -> str:
+        """web_host, else the bind address, else (bound to every interface) this machine's hostname."""
+        if self.web_host:
+            return self.web_host
+        return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}.{name}"

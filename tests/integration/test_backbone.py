@@ -5,7 +5,7 @@ import json
 import pytest
 
 from streams.records import DeadLetter, EnrichedArticle, original_payload
-from tests.integration.harness import Worker, produce, read_topic, seed_articles
+from tests.integration.harness import BOOTSTRAP, Worker, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
 
@@ -84,8 +84,23 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
 
     second = Worker(namespace, SITREP_BATCH_SIZE="4").start()
     try:
-        everything = read_topic(enriched_topic, expected=40, idle=4)
+        everything = read_topic(enriched_topic, expected=40, idle=4, timeout=240)
     finally:
         second.stop()
     ids = [m.key.decode() for m in everything]
     assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
+
+
+def test_replay_reports_articles_the_broker_refuses(namespace):
+    from datetime import UTC, datetime, timedelta
+
+    from streams.records import Article
+    from streams.replay import ReplayFailed, replay
+    from streams.settings import Settings
+
+    settings = Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
+    in_2022 = Article(id="ok", published_at=datetime(2022, 2, 14, tzinfo=UTC), text="Talks went on.")
+    far_future = Article(id="future", published_at=datetime.now(UTC) + timedelta(days=30), text="Talks went on.")
+    with pytest.raises(ReplayFailed, match="1 of 2 articles .* 'future'"):
+        replay([in_2022, far_future], settings)
+    assert [m.key for m in read_topic(namespace.topic("articles.raw"), idle=1)] == [b"ok"]
