@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy
 import yaml
+from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
-from agents.nlp.signals import SignalClassifier
+from agents.nlp.signals import SignalClassifier, SignalReading
 from streams.records import Claim
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "claims.yaml"
@@ -52,7 +54,7 @@ class ClaimLexicon:
     clausal_only_verbs: frozenset[str]
     speech_nouns: frozenset[str]
     light_verbs: frozenset[str]
-    source_prepositions: tuple[tuple[str, str], ...]
+    source_prepositions: dict[str, frozenset[str]]  # first word -> the words that complete it ("according" -> "to")
     speaker_heads: frozenset[str]
     person_titles: frozenset[str]
     pronouns: dict[str, str]
@@ -78,7 +80,7 @@ class ClaimLexicon:
             clausal_only_verbs=words("clausal_only_verbs"),
             speech_nouns=words("speech_nouns"),
             light_verbs=words("light_verbs"),
-            source_prepositions=tuple((first.lower(), second.lower()) for first, second in data["source_prepositions"]),
+            source_prepositions=source_prepositions(data["source_prepositions"]),
             speaker_heads=words("speaker_heads"),
             person_titles=words("person_titles"),
             pronouns={str(k).lower(): str(v) for k, v in data["pronouns"].items()},
@@ -89,6 +91,14 @@ class ClaimLexicon:
             terminal_punctuation=str(data["terminal_punctuation"]),
             min_assertion_tokens=int(data["min_assertion_tokens"]),
         )
+
+
+def source_prepositions(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Word pairs ("according to") indexed by their first word, so most tokens are ruled out by one lookup."""
+    seconds: dict[str, set[str]] = {}
+    for first, second in pairs:
+        seconds.setdefault(first.lower(), set()).add(second.lower())
+    return {first: frozenset(words) for first, words in seconds.items()}
 
 
 @dataclass(frozen=True)
@@ -126,9 +136,45 @@ class ArticleState:
     text: str  # the article text (Doc.text rebuilds the string on every access)
     sentences: list[Span]  # the parser's sentences, computed once
     people: Container[int]  # token indices of person names (from the actor resolver)
+    heads: list[int]  # token index -> index of its head (Token.head builds a new Token on every access)
+    depths: list[int]  # token index -> number of heads up to its sentence root
     mentions: list[Mention] = field(default_factory=list)
     used_cues: set[int] = field(default_factory=set)
     pending_cue: Token | None = None  # attribution of a form of address, carried to the quote that follows
+    sentence_tokens: dict[tuple[int, int], list[Token]] = field(default_factory=dict)
+    # (start, end, cue, speaker actor, kind) -> reading: a one-sentence quote is classified once, not twice
+    readings: dict[tuple[int, int, str | None, str | None, str], SignalReading | None] = field(default_factory=dict)
+
+    def tokens_of(self, sent: Span) -> list[Token]:
+        """The sentence's tokens, listed once (iterating a Span builds every Token anew)."""
+        key = (sent.start, sent.end)
+        if key not in self.sentence_tokens:
+            self.sentence_tokens[key] = list(sent)
+        return self.sentence_tokens[key]
+
+
+def head_indices(doc: Doc) -> list[int]:
+    """Token index -> index of its head, read in one call (the array holds offsets, stored unsigned)."""
+    offsets = doc.to_array(HEAD).astype(numpy.int64)
+    return (offsets + numpy.arange(len(doc))).tolist()
+
+
+def tree_depths(heads: list[int]) -> list[int]:
+    """Each token's distance to its root, every head path walked once."""
+    depths: list[int | None] = [None] * len(heads)
+    for index in range(len(heads)):
+        path = []
+        current = index
+        while depths[current] is None and heads[current] != current:
+            path.append(current)
+            current = heads[current]
+        if depths[current] is None:  # a root
+            depths[current] = 0
+        depth = depths[current]
+        for node in reversed(path):
+            depth += 1
+            depths[node] = depth
+    return depths
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -270,20 +316,22 @@ class ClaimExtractor:
 
     def extract(self, doc: Doc, article_id: str, actors: ActorResolver) -> list[Claim]:
         text = doc.text
-        state = ArticleState(text=text, sentences=list(doc.sents), people=actors.people)
+        heads = head_indices(doc)
+        state = ArticleState(
+            text=text, sentences=list(doc.sents), people=actors.people, heads=heads, depths=tree_depths(heads)
+        )
         drafts: list[Draft] = []
         body = body_paragraphs(text, self.lexicon)
-        sentences = list(self._body_sentences(doc, body, state.sentences))
+        sentences = list(self._body_sentences(doc, body, state))
         segments = [seg for start, end in body for seg in quote_segments(text, start, end)]
         direct = [seg for seg in segments if seg.standalone and self._is_quotation(doc, seg)]
-        in_sentence = set()
-        for sent in sentences:
-            in_sentence.update(range(sent.start_char, sent.end_char))
-        direct = [seg for seg in direct if seg.start in in_sentence]
+        sentence_chars = [(sent.start_char, sent.end_char) for sent in sentences]
+        direct = [seg for seg in direct if any(start <= seg.start < end for start, end in sentence_chars)]
         quoted = _covered(direct)
+        inside_quotes = _covered(segments)
         for sent in sentences:
             self._remember_subjects(sent, quoted, state)
-            drafts.extend(self._quotes_in(doc, sent, direct, segments, state))
+            drafts.extend(self._quotes_in(doc, sent, direct, inside_quotes, state))
             drafts.extend(self._reported_in(sent, quoted, state))
         attributed = list(drafts)
         for sent in sentences:
@@ -292,17 +340,17 @@ class ClaimExtractor:
 
     # ---- zones --------------------------------------------------------------------------------------------------
 
-    def _body_sentences(self, doc: Doc, body: list[tuple[int, int]], parsed: list[Span]) -> Iterator[Span]:
+    def _body_sentences(self, doc: Doc, body: list[tuple[int, int]], state: ArticleState) -> Iterator[Span]:
         """Body sentences, each clipped to its paragraph; a sentence seen before (headline repeats) is skipped."""
         seen: set[str] = set()
         for para_start, para_end in body:
             span = doc.char_span(para_start, para_end, alignment_mode="expand")
             if span is None:
                 continue
-            for sent in (sent for sent in parsed if sent.start < span.end and span.start < sent.end):
+            for sent in (sent for sent in state.sentences if sent.start < span.end and span.start < sent.end):
                 start, end = max(sent.start, span.start), min(sent.end, span.end)
                 clipped = doc[start:end]
-                key = " ".join(clipped.text.lower().split())
+                key = " ".join(state.text[clipped.start_char : clipped.end_char].lower().split())
                 if not key or key in seen:
                     continue
                 seen.add(key)
@@ -321,14 +369,13 @@ class ClaimExtractor:
         return 0 < len(words) <= 3 and all(tok.pos_ == "PROPN" for tok in words)
 
     def _quotes_in(
-        self, doc: Doc, sent: Span, direct: list[QuoteSegment], segments: list[QuoteSegment], state: ArticleState
+        self, doc: Doc, sent: Span, direct: list[QuoteSegment], inside_quotes: set[int], state: ArticleState
     ) -> Iterator[Draft]:
         mine = [seg for seg in direct if sent.start_char <= seg.start < sent.end_char]
         if not mine:
             return
         region = self._attribution_region(doc, sent, mine, state)
-        inside = _covered(segments)
-        cue = self._nearest_cue(region, mine, inside, state)
+        cue = self._nearest_cue(region, mine, inside_quotes, state)
         address = [seg for seg in mine if self._is_address(doc, seg)]
         quotes = [seg for seg in mine if seg not in address]
         if cue is not None:
@@ -400,7 +447,7 @@ class ClaimExtractor:
     def _reported_in(self, sent: Span, quoted: set[int], state: ArticleState) -> Iterator[Draft]:
         """Reported speech, outermost cue first; a cue inside another claim's content is folded into it."""
         claimed: set[int] = set()
-        for tok in sorted(sent, key=_depth):
+        for tok in sorted(state.tokens_of(sent), key=lambda tok: state.depths[tok.i]):
             lemma = tok.lemma_.lower()
             if tok.idx in claimed and lemma in self.lexicon.speech_verbs and tok.pos_ == "VERB":
                 self._remember_nested(tok, state)
@@ -412,16 +459,18 @@ class ClaimExtractor:
                 drafts = list(self._verb_claims(tok, lemma, sent, quoted, state))
             elif tok.pos_ == "NOUN" and lemma in self.lexicon.speech_nouns:
                 drafts = list(self._noun_claims(tok, lemma, sent, quoted, state))
-            elif (
-                tok.lower_,
-                tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else "",
-            ) in self.lexicon.source_prepositions:
+            elif self._opens_source_phrase(tok):
                 drafts = list(self._source_claims(tok, sent, quoted, state))
             else:
                 continue
             for draft in drafts:
                 claimed.update(range(draft.start, draft.end))
             yield from drafts
+
+    def _opens_source_phrase(self, tok: Token) -> bool:
+        """ "according to": the token and the next one form a source preposition."""
+        completions = self.lexicon.source_prepositions.get(tok.lower_)
+        return completions is not None and (tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else "") in completions
 
     def _verb_claims(
         self, verb: Token, lemma: str, sent: Span, quoted: set[int], state: ArticleState
@@ -509,7 +558,9 @@ class ClaimExtractor:
 
     def _source_claims(self, prep: Token, sent: Span, quoted: set[int], state: ArticleState) -> Iterator[Draft]:
         """ "According to X, …": the rest of the sentence is X's claim, unless a reporting verb already carries it."""
-        if prep.head.lemma_.lower() in self.lexicon.speech_verbs or any(tok.idx in quoted for tok in sent):
+        if prep.head.lemma_.lower() in self.lexicon.speech_verbs or any(
+            tok.idx in quoted for tok in state.tokens_of(sent)
+        ):
             return
         source = next((tok for tok in prep.subtree if tok.dep_ == "pobj"), None)
         if source is None:
@@ -595,7 +646,7 @@ class ClaimExtractor:
 
     def _remember_subjects(self, sent: Span, quoted: set[int], state: ArticleState) -> None:
         """Persons in subject position are antecedents for "he"/"she" even when they are not speakers."""
-        for tok in sent:
+        for tok in state.tokens_of(sent):
             if tok.dep_ in SUBJECT_DEPS and tok.idx not in quoted and tok.lower_ not in self.lexicon.pronouns:
                 span = speaker_span(tok)
                 if mention_kind(span, self.lexicon.person_titles, state.people) == "person":
@@ -619,13 +670,15 @@ class ClaimExtractor:
     def _assertion(self, sent: Span, attributed: list[Draft], quoted: set[int], state: ArticleState) -> Iterator[Draft]:
         """The outlet's own statement: the whole sentence, or, next to attributed speech, each main clause that
         carries none of it ("Russia held the door open … and said …")."""
-        if any(tok.idx in quoted for tok in sent) or not self._bears_on_situation(sent):
+        tokens = state.tokens_of(sent)
+        if any(tok.idx in quoted for tok in tokens) or not self._bears_on_situation(tokens):
             return
         inside = [d for d in attributed if d.start < sent.end_char and sent.start_char < d.end]
-        if not inside and not any(tok.i in state.used_cues for tok in sent):
+        if not inside and not any(tok.i in state.used_cues for tok in tokens):
             yield Draft(*trimmed(state.text, sent.start_char, sent.end_char), "assertion", None, None)
             return
-        roots = [tok for tok in sent if tok.head.i == tok.i or not sent.start <= tok.head.i < sent.end]
+        heads = state.heads
+        roots = [tok for tok in tokens if heads[tok.i] == tok.i or not sent.start <= heads[tok.i] < sent.end]
         mains = [head for root in roots for head in (root, *root.conjuncts)]
         # side clauses with a subject of their own: "…, even as Moscow continued a massive build-up"
         sides = [
@@ -647,8 +700,8 @@ class ClaimExtractor:
                 continue
             yield Draft(start, end, "assertion", None, None)
 
-    def _bears_on_situation(self, span: Span) -> bool:
-        words = [tok for tok in span if not tok.is_punct and not tok.is_space]
+    def _bears_on_situation(self, tokens: Iterable[Token]) -> bool:
+        words = [tok for tok in tokens if not tok.is_punct and not tok.is_space]
         return (
             len(words) >= self.lexicon.min_assertion_tokens
             and any(tok.pos_ in ("VERB", "AUX") for tok in words)
@@ -679,7 +732,7 @@ class ClaimExtractor:
                 kind=draft.kind,
             )
             claims.extend(self._split_by_signal(doc, claim, state) if claim.kind == "direct_quote" else [claim])
-        return [self.with_signal(doc, claim) for claim in claims]
+        return [self._signalled(doc, claim, state) for claim in claims]
 
     def _split_by_signal(self, doc: Doc, claim: Claim, state: ArticleState) -> list[Claim]:
         """A multi-sentence quote stays whole unless its sentences point opposite ways (escalation against
@@ -690,7 +743,7 @@ class ClaimExtractor:
                 continue
             start, end = trimmed(state.text, max(sent.start_char, claim.start), min(sent.end_char, claim.end))
             if end > start:
-                pieces.append((start, end, self.with_signal(doc, _respan(state.text, claim, start, end)).signal))
+                pieces.append((start, end, self._signalled(doc, _respan(state.text, claim, start, end), state).signal))
         runs: list[list[tuple[int, int, str]]] = []
         for piece in pieces:
             if runs and (piece[2] == "neutral" or runs[-1][-1][2] in (piece[2], "neutral")):
@@ -703,20 +756,36 @@ class ClaimExtractor:
 
     def with_signal(self, doc: Doc, claim: Claim) -> Claim:
         """The claim with category, signal, flags, stance and weight from the signal classifier."""
+        return _with_reading(claim, self._reading(doc, claim))
+
+    def _signalled(self, doc: Doc, claim: Claim, state: ArticleState) -> Claim:
+        """with_signal, each reading computed once per article."""
+        key = (claim.start, claim.end, claim.cue, claim.speaker_actor, claim.kind)
+        if key not in state.readings:
+            state.readings[key] = self._reading(doc, claim)
+        return _with_reading(claim, state.readings[key])
+
+    def _reading(self, doc: Doc, claim: Claim) -> SignalReading | None:
         content = doc.char_span(claim.start, claim.end, alignment_mode="expand")
         if content is None:
-            return claim
-        reading = self.signals.classify(content, claim.cue, claim.speaker_actor, claim.kind)
-        return claim.model_copy(
-            update={
-                "signal": reading.signal,
-                "category": reading.category,
-                "hedged": reading.hedged,
-                "negated": reading.negated,
-                "stance": reading.stance,
-                "weight": reading.weight,
-            }
-        )
+            return None
+        return self.signals.classify(content, claim.cue, claim.speaker_actor, claim.kind)
+
+
+def _with_reading(claim: Claim, reading: SignalReading | None) -> Claim:
+    """The claim carrying the reading's fields (unchanged when its span could not be read)."""
+    if reading is None:
+        return claim
+    return claim.model_copy(
+        update={
+            "signal": reading.signal,
+            "category": reading.category,
+            "hedged": reading.hedged,
+            "negated": reading.negated,
+            "stance": reading.stance,
+            "weight": reading.weight,
+        }
+    )
 
 
 def _sentence_at(sentences: list[Span], char: int) -> Span:
@@ -741,15 +810,7 @@ def _share(span: tuple[int, int], covered: set[int]) -> float:
     start, end = span
     if end <= start:
         return 0.0
-    return sum(1 for position in range(start, end) if position in covered) / (end - start)
-
-
-def _depth(token: Token) -> int:
-    depth = 0
-    while token.head.i != token.i:
-        token = token.head
-        depth += 1
-    return depth
+    return len(covered.intersection(range(start, end))) / (end - start)
 
 
 def _same_line(a: Token, b: Token) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from spacy.tokens import Span, Token
@@ -59,8 +60,7 @@ class Rule:
     priority: int = 0  # higher wins over nearness to the root (words that recast the whole claim: "hysteria")
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):  # a tuple: built for every word of every claim, far cheaper than a frozen dataclass
     """A word for matching: hyphenated compounds ("build-up", "de-escalation") are one unit, as in the lexicon."""
 
     forms: frozenset[str]  # lower-cased text and lemma
@@ -121,6 +121,7 @@ class SignalClassifier:
         markets = config["markets"]
         self.market_risk = _words(markets["instruments"]["risk"])
         self.market_haven = _words(markets["instruments"]["haven"])
+        self.market_instruments = self.market_risk | self.market_haven
         self.market_up = _terms(markets["up"])
         self.market_down = _terms(markets["down"])
         negation = config["negation"]
@@ -128,14 +129,20 @@ class SignalClassifier:
         self.negator_determiners = _words(negation["determiners"])
         self.negator_pronouns = _words(negation["pronouns"])
         self.transparent_heads = _words(negation["transparent_heads"])
-        self.reversals = _terms(negation["reversals"])
+        self.reversal_words = frozenset(term[0] for term in _terms(negation["reversals"]))
         hedging = config["hedging"]
         self.hedge_modals = _words(hedging["modals"])
         self.hedge_words: dict[str, list[tuple[str, ...]]] = {}
         for term in _terms(hedging["words"]):
             self.hedge_words.setdefault(term[0], []).append(term)
         self.hedge_exceptions = {word.lower(): _words(prev) for word, prev in hedging.get("exceptions", {}).items()}
-        self.conditional_marks = _terms(hedging["conditional_marks"])
+        conditional_marks = _terms(hedging["conditional_marks"])
+        self.conditional_words = frozenset(mark[0] for mark in conditional_marks if len(mark) == 1)
+        # first word -> the multi-word marks it opens ("in case", "even if")
+        self.conditional_phrases: dict[str, list[tuple[str, ...]]] = {}
+        for mark in conditional_marks:
+            if len(mark) > 1:
+                self.conditional_phrases.setdefault(mark[0], []).append(mark)
         self.unasserted_marks = _words(hedging["unasserted_marks"])
         self.question_words = _words(hedging["question_words"])
         potential = config["potential"]
@@ -173,15 +180,16 @@ class SignalClassifier:
 
     def classify(self, content: Span, cue: str | None, speaker_actor: str | None, kind: str) -> SignalReading:
         cue = (cue or "").lower() or None
-        skipped = self._conditional_tokens(content)
-        units = _units(content, skipped)
+        tokens = list(content)  # iterating a Span builds every Token anew: list them once
+        skipped = self._conditional_tokens(content, tokens)
+        units = _units(tokens, skipped)
         forms = frozenset().union(*(unit.forms for unit in units)) if units else frozenset()
-        question = self._is_question(content, cue)
-        hedged = question or cue in self.cue_sets["hedge"] or self._has_hedge(content, skipped)
+        question = self._is_question(content, tokens, cue)
+        hedged = question or cue in self.cue_sets["hedge"] or self._has_hedge(content, tokens, skipped)
 
-        negators = tuple(token for token in content if self._is_negator(token))
+        negators = tuple(token for token in tokens if self._is_negator(token))
         market = self._market_reading(units)
-        match = None if market else self._best_match(content, units, forms, cue, negators)
+        match = None if market else self._best_match(content, tokens, units, forms, cue, negators)
         if market:
             category, signal, negated, anchor = "MARKET_REACTION", market, False, None
         elif match:
@@ -193,15 +201,21 @@ class SignalClassifier:
 
         category, signal = self._speech_act(category, signal, cue, question, anchor, content)
         weight = self._weight(category, signal, match if not market else None)
-        stance = self._stance(content, anchor, speaker_actor, kind)
+        stance = self._stance(content, tokens, anchor, speaker_actor, kind)
         return SignalReading(category, signal, weight, hedged, negated, stance)
 
     def _best_match(
-        self, content: Span, units: Sequence[Unit], forms: frozenset[str], cue: str | None, negators: Sequence[Token]
+        self,
+        content: Span,
+        tokens: Sequence[Token],
+        units: Sequence[Unit],
+        forms: frozenset[str],
+        cue: str | None,
+        negators: Sequence[Token],
     ) -> Match | None:
         """The signal-bearing occurrence: after any concession, nearest the root of the claim, then by rule order."""
-        contrast = self._last_contrast(content)
-        words = sum(1 for token in content if not token.is_punct)
+        contrast = self._last_contrast(content, tokens)
+        words = sum(1 for token in tokens if not token.is_punct)
         eligible: dict[int, bool] = {}
         candidates = []
         for position, unit in enumerate(units):
@@ -213,7 +227,7 @@ class SignalClassifier:
                 if not found:
                     continue
                 heads = [matched.head for matched in found]
-                anchor = min(heads, key=lambda token: _depth(token, None))
+                anchor = heads[0] if len(heads) == 1 else min(heads, key=lambda token: _depth(token, None))
                 if rule.mode is not None and (rule.mode == "potential") != self._is_potential(anchor, content, cue):
                     continue
                 negated = self._negated(anchor, content, negators)
@@ -256,10 +270,10 @@ class SignalClassifier:
     def _rule_signal(self, rule: Rule) -> str:
         return rule.signal or self.categories[rule.category].signal
 
-    def _last_contrast(self, content: Span) -> int | None:
+    def _last_contrast(self, content: Span, tokens: Sequence[Token]) -> int | None:
         positions = [
             token.i
-            for token in content
+            for token in tokens
             if token.lower_ in self.contrast_words
             and token.dep_ in {"cc", "advmod", "mark"}
             and token.i > content.start
@@ -336,7 +350,7 @@ class SignalClassifier:
 
     def _market_reading(self, units: Sequence[Unit]) -> str | None:
         """Signal of a price move on the news: risk assets up (or havens down) = easing; the reverse = escalation."""
-        instruments = [(unit.head, unit.forms) for unit in units if unit.forms & (self.market_risk | self.market_haven)]
+        instruments = [(unit.head, unit.forms) for unit in units if unit.forms & self.market_instruments]
         if not instruments:
             return None
         moves = sorted(
@@ -365,8 +379,9 @@ class SignalClassifier:
         """A negator governs the anchor, or a verb of undoing governs it ("the truce collapsed", "talks broke down")."""
         if any(self._reaches(token, anchor, content) for token in negators):
             return True
-        reversal_words = {term[0] for term in self.reversals}
-        return any(token.i != anchor.i and token.lemma_.lower() in reversal_words for token in _chain(anchor, content))
+        return any(
+            token.i != anchor.i and token.lemma_.lower() in self.reversal_words for token in _chain(anchor, content)
+        )
 
     def _reaches(self, negator: Token, anchor: Token, content: Span) -> bool:
         """Does the negated word (the negator's head) dominate the anchor, with no transparent head on the way?"""
@@ -387,13 +402,12 @@ class SignalClassifier:
 
     # ------------------------------------------------------------------ hedging, conditionals, questions
 
-    def _conditional_tokens(self, content: Span) -> frozenset[int]:
+    def _conditional_tokens(self, content: Span, tokens: Sequence[Token]) -> frozenset[int]:
         """Token indices inside conditional clauses ("if it did attack", "should he decide", "in case they attack")."""
         skipped: set[int] = set()
-        tokens = list(content)
         for position, token in enumerate(tokens):
             lower = token.lower_
-            single = (lower,) in self.conditional_marks
+            single = lower in self.conditional_words
             asked = lower in self.unasserted_marks and token.head.i != content.root.i
             conditional = single and token.head.dep_ == "advcl"
             if token.dep_ == "mark" and (asked or conditional):
@@ -402,36 +416,32 @@ class SignalClassifier:
                 subjects = [c for c in token.head.children if c.dep_.startswith("nsubj")]
                 if subjects and token.i < subjects[0].i:
                     skipped.update(t.i for t in token.head.subtree if content.start <= t.i < content.end)
-            for mark in self.conditional_marks:
-                if (
-                    len(mark) > 1
-                    and mark[0] == lower
-                    and tuple(t.lower_ for t in tokens[position : position + len(mark)]) == mark
-                ):
+            for mark in self.conditional_phrases.get(lower, ()):
+                if tuple(t.lower_ for t in tokens[position : position + len(mark)]) == mark:
                     for follower in tokens[position:]:
                         if follower.text in CLAUSE_BREAK and follower.i > token.i + len(mark):
                             break
                         skipped.add(follower.i)
         return frozenset(skipped)
 
-    def _has_hedge(self, content: Span, conditional: frozenset[int]) -> bool:
+    def _has_hedge(self, content: Span, tokens: Sequence[Token], conditional: frozenset[int]) -> bool:
         """Epistemic modals and markers outside conditional and relative clauses."""
         relative = set(conditional) | {
             t.i
-            for token in content
+            for token in tokens
             if token.dep_ in {"relcl", "acl"}
             and token.i != content.root.i
             and content.start <= token.head.i < content.end
             for t in token.subtree
         }
-        for token in content:
+        for token in tokens:
             if token.i in relative:
                 continue
             if token.tag_ == "MD" and token.lower_ in self.hedge_modals:
                 return True
-        if any(token.lower_ in self.unasserted_marks for token in content):
+        if any(token.lower_ in self.unasserted_marks for token in tokens):
             return True  # an embedded question ("whether ...") is itself uncertain
-        visible = [token for token in content if token.i not in relative]
+        visible = [token for token in tokens if token.i not in relative]
         texts = [token.lower_ for token in visible]
         for position, token in enumerate(visible):
             for term in self.hedge_words.get(texts[position], ()):
@@ -442,12 +452,12 @@ class SignalClassifier:
                     return True
         return False
 
-    def _is_question(self, content: Span, cue: str | None) -> bool:
-        first = next((token for token in content if not token.is_punct), None)
+    def _is_question(self, content: Span, tokens: Sequence[Token], cue: str | None) -> bool:
+        first = next((token for token in tokens if not token.is_punct), None)
         if cue in self.cue_sets["question"] and first is not None and first.lower_ in self.question_words:
             return True
         doc = content.doc
-        last = content[-1] if len(content) else None
+        last = tokens[-1] if tokens else None
         after = doc[content.end] if content.end < len(doc) else None
         return bool(
             (last is not None and last.text == "?")
@@ -480,11 +490,13 @@ class SignalClassifier:
 
     # ------------------------------------------------------------------ stance
 
-    def _stance(self, content: Span, anchor: Token | None, speaker_actor: str | None, kind: str) -> str | None:
+    def _stance(
+        self, content: Span, tokens: Sequence[Token], anchor: Token | None, speaker_actor: str | None, kind: str
+    ) -> str | None:
         if kind == "assertion" or not speaker_actor:
             return None
         speaker_side = self._side_of_code(speaker_actor)
-        agent_side = self._agent_side(content, anchor, speaker_side, kind)
+        agent_side = self._agent_side(content, tokens, anchor, speaker_side, kind)
         if agent_side is None:
             return "observer"
         return "self" if agent_side == speaker_side else "observer"
@@ -493,12 +505,14 @@ class SignalClassifier:
         base = code.removesuffix("_GOV")
         return self.bloc_of.get(base, base)
 
-    def _agent_side(self, content: Span, anchor: Token | None, speaker_side: str, kind: str) -> str | None:
+    def _agent_side(
+        self, content: Span, tokens: Sequence[Token], anchor: Token | None, speaker_side: str, kind: str
+    ) -> str | None:
         for token in self._agent_tokens(content, anchor):
             side = self._token_side(token, speaker_side, kind)
             if side:
                 return side
-        sides = {self._token_side(token, speaker_side, kind) for token in content} - {None}
+        sides = {self._token_side(token, speaker_side, kind) for token in tokens} - {None}
         return sides.pop() if len(sides) == 1 else None
 
     def _agent_tokens(self, content: Span, anchor: Token | None) -> Iterator[Token]:
@@ -522,10 +536,10 @@ class SignalClassifier:
 # ---------------------------------------------------------------------- token helpers
 
 
-def _units(content: Span, skipped: frozenset[int]) -> list[Unit]:
+def _units(content_tokens: Sequence[Token], skipped: frozenset[int]) -> list[Unit]:
     """Words of the claim outside conditional clauses, hyphenated compounds merged ("build-up", "de-escalation")."""
     units: list[Unit] = []
-    tokens = [token for token in content if token.i not in skipped]
+    tokens = [token for token in content_tokens if token.i not in skipped]
     index = 0
     while index < len(tokens):
         group = [tokens[index]]
@@ -539,13 +553,20 @@ def _units(content: Span, skipped: frozenset[int]) -> list[Unit]:
             group += [tokens[index + 1], tokens[index + 2]]
             index += 2
         index += 1
-        if group[0].is_punct and len(group) == 1:
+        if len(group) == 1:  # most words: no joins, no depth walk
+            token = group[0]
+            if not token.is_punct:
+                units.append(Unit(frozenset({token.lower_, _lemma_form(token)}), token))
             continue
         texts = "".join(t.lower_ for t in group)
-        lemmas = "".join(t.lemma_.lower() if t.text != "-" else "-" for t in group)
-        head = group[0] if len(group) == 1 else min(group, key=lambda token: _depth(token, None))
+        lemmas = "".join(_lemma_form(t) for t in group)
+        head = min(group, key=lambda token: _depth(token, None))
         units.append(Unit(frozenset({texts, lemmas}), head))
     return units
+
+
+def _lemma_form(token: Token) -> str:
+    return "-" if token.text == "-" else token.lemma_.lower()
 
 
 def _find(term: tuple[str, ...], units: Sequence[Unit], max_gap: int) -> Iterator[list[Unit]]:
@@ -575,11 +596,12 @@ def _chain(token: Token, content: Span | None) -> Iterator[Token]:
     current = token
     while True:
         yield current
-        if current.head.i == current.i:
+        head = current.head  # each access builds a new Token
+        if head.i == current.i:
             return
-        if content is not None and not (content.start <= current.head.i < content.end):
+        if content is not None and not (content.start <= head.i < content.end):
             return
-        current = current.head
+        current = head
 
 
 def _depth(token: Token, content: Span | None) -> int:
