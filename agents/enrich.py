@@ -12,8 +12,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from agents.dedupe import Deduplicator, Verdict
+from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
 from streams import metrics
+from streams import topics as names
 from streams.app import Pipeline
 from streams.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
 
@@ -102,19 +104,14 @@ def string_table(pipeline: Pipeline, name: str):
 
 def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
-    seen_ids = string_table(pipeline, "seen-article-ids")
-    first_by_text = string_table(pipeline, "first-article-by-text")
+    seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
+    first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
-    state: dict[str, Enricher] = {}
-
-    @app.task
-    async def load_model() -> None:
-        from agents.nlp.factory import build_enricher
-
-        loop = asyncio.get_running_loop()
-        state["enricher"] = await loop.run_in_executor(executor, build_enricher, settings)
-        pipeline.health["model_loaded"] = True
-        log.info("NLP model %s loaded", settings.spacy_model)
+    # Loaded before the worker joins the consumer group, so no partition is assigned to a worker that cannot process
+    # it yet (loading inside the event loop competed with recovery and heartbeats for the GIL).
+    enricher = build_enricher(settings)
+    pipeline.health["model_loaded"] = True
+    log.info("NLP model %s loaded", settings.spacy_model)
 
     @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
@@ -126,10 +123,8 @@ def register(pipeline: Pipeline) -> None:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
             if not accepted:
                 continue
-            while "enricher" not in state:
-                await asyncio.sleep(0.1)
             started = time.perf_counter()
-            outcomes = await enrich_isolating_failures(loop, executor, state["enricher"], accepted)
+            outcomes = await enrich_isolating_failures(loop, executor, enricher, accepted)
             done = [result for _, result, _ in outcomes if result is not None]
             if done:
                 observe(done, time.perf_counter() - started)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from agents.situation.state import SituationState, new_situation_state
 from streams import metrics
+from streams import topics as names
 from streams.app import Pipeline
 from streams.live import transition
 from streams.records import EnrichedArticle, SituationSnapshot, dead_letter
@@ -85,8 +86,8 @@ def register(pipeline: Pipeline) -> None:
     # One key per situation for the head (latest report, hourly series, bucket hours) and one per event-time hour
     # bucket ("russia-ukraine@456025"), so each changelog message stays small. All keys of a situation are written
     # while processing its situation.input partition, hence land in the same changelog partition.
-    states = app.Table("situation-state", partitions=settings.partitions)
-    pipeline.latest = app.GlobalTable("situation-latest", partitions=settings.partitions)
+    states = app.Table(names.SITUATION_STATE_TABLE, partitions=settings.partitions)
+    pipeline.latest = app.GlobalTable(names.SITUATION_LATEST_TABLE, partitions=settings.partitions)
     pipeline.history = SnapshotHistory(settings.history_size)
     cache: dict[str, tuple[dict, SituationState]] = {}
 

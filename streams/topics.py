@@ -19,6 +19,12 @@ SITUATION_INPUT = "situation.input"  # enriched articles re-keyed by situation i
 SITUATION_UPDATES = "situation.updates"
 DEADLETTER = "deadletter"
 
+# Faust tables (their changelog topics are Faust's own: it creates them).
+SEEN_IDS_TABLE = "seen-article-ids"
+FIRST_BY_TEXT_TABLE = "first-article-by-text"
+SITUATION_STATE_TABLE = "situation-state"
+SITUATION_LATEST_TABLE = "situation-latest"
+
 
 @dataclass(frozen=True)
 class TopicSpec:
@@ -39,6 +45,11 @@ def topic_specs() -> list[TopicSpec]:
         TopicSpec(SITUATION_UPDATES, compacted=True),
         TopicSpec(DEADLETTER),
     ]
+
+
+def wanted_topics(settings: Settings) -> dict[str, dict[str, str]]:
+    """The pipeline's topics with their configs, created before the worker starts."""
+    return {settings.topic(spec.name): spec.kafka_configs() for spec in topic_specs()}
 
 
 def kafka_client_config(settings: Settings) -> dict:
@@ -63,13 +74,13 @@ def ensure_topics(settings: Settings) -> list[str]:
     try:
         existing = set(admin.list_topics())
         wanted = {
-            settings.topic(spec.name): {
+            name: {
                 "num_partitions": settings.partitions,
                 "replication_factor": settings.replication_factor,
-                "configs": spec.kafka_configs(),
+                "configs": configs,
             }
-            for spec in topic_specs()
-            if settings.topic(spec.name) not in existing
+            for name, configs in wanted_topics(settings).items()
+            if name not in existing
         }
         if wanted:
             admin.create_topics(wanted, raise_errors=False, wait_for_metadata=True)

@@ -21,9 +21,8 @@ from streams.corpus import read_corpus
 from streams.live import LiveHub, transition
 from streams.records import Claim, Driver, SituationSnapshot
 from streams.replay import replay
-from streams.settings import Settings
 from streams.web import LIVE_PAGE, authorised, stream_events, unauthorised
-from tests.integration.harness import BOOTSTRAP, ROOT, SHARED, Worker, free_port, read_topic
+from tests.integration.harness import ROOT, SHARED, Worker, free_port, read_topic
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
@@ -234,7 +233,7 @@ async def test_live_page_shows_snapshots_and_claims_as_they_stream_in():
 @pytest.mark.integration
 async def test_live_page_of_a_real_worker_during_a_replay(namespace):
     """The page served by a real worker: the snapshot already there at load, then the claims of a replay."""
-    settings = Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
+    settings = namespace.settings()
     articles = read_corpus(SHARED / "corpus" / "seeds.jsonl", settings.max_text_bytes).articles
     before, during = articles[:2], articles[2:]
     worker = Worker(namespace, SITREP_FEED_TOKEN=TOKEN).start()

@@ -53,6 +53,12 @@ class Namespace:
     def topic(self, suffix: str) -> str:
         return f"{self.name}.{suffix}"
 
+    def settings(self) -> Settings:
+        """Client-side settings of this namespace (what a worker started with env() sees)."""
+        return Settings(
+            broker=f"kafka://{BOOTSTRAP}", topic_prefix=self.name, app_id=self.name, partitions=self.partitions
+        )
+
     def env(self, **extra: str) -> dict[str, str]:
         env = {
             **os.environ,
@@ -62,7 +68,7 @@ class Namespace:
             "SITREP_PARTITIONS": str(self.partitions),
             "SITREP_DATA_DIR": str(ROOT / ".cache" / "test-workers" / self.name),
             "SITREP_BATCH_TIMEOUT": "0.2",
-            "SITREP_LOG_LEVEL": "warning",
+            "SITREP_LOG_LEVEL": os.environ.get("SITREP_TEST_WORKER_LOG_LEVEL", "warning"),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
         }
         env.update(extra)
@@ -139,7 +145,7 @@ class Worker:
 
 def produce(namespace: Namespace, suffix: str, messages: list[tuple[bytes | None, bytes]]) -> None:
     """Send raw messages after creating the pipeline's topics (as `sitrep replay` does)."""
-    ensure_topics(Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions))
+    ensure_topics(namespace.settings())
     topic = namespace.topic(suffix)
     producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
     for key, value in messages:

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from streams.records import DeadLetter, EnrichedArticle, original_payload
-from tests.integration.harness import BOOTSTRAP, Worker, produce, read_topic, seed_articles
+from tests.integration.harness import Worker, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
 
@@ -96,9 +96,8 @@ def test_replay_reports_articles_the_broker_refuses(namespace):
 
     from streams.records import Article
     from streams.replay import ReplayFailed, replay
-    from streams.settings import Settings
 
-    settings = Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
+    settings = namespace.settings()
     in_2022 = Article(id="ok", published_at=datetime(2022, 2, 14, tzinfo=UTC), text="Talks went on.")
     far_future = Article(id="future", published_at=datetime.now(UTC) + timedelta(days=30), text="Talks went on.")
     with pytest.raises(ReplayFailed, match="1 of 2 articles .* 'future'"):

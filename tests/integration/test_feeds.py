@@ -12,7 +12,7 @@ import pytest
 from streams.feeds import REGISTRY, FeedPoller, FeedsConfig
 from streams.records import Article
 from streams.settings import Settings
-from tests.integration.harness import BOOTSTRAP, free_port, read_topic
+from tests.integration.harness import free_port, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -111,7 +111,7 @@ def sample(name: str, **labels) -> float:
 
 
 def settings_for(namespace) -> Settings:
-    return Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
+    return namespace.settings()
 
 
 async def poll(config: FeedsConfig, settings: Settings) -> dict[str, str]:

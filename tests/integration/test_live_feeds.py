@@ -10,8 +10,7 @@ import pytest
 from streams.corpus import read_corpus
 from streams.live import read_events, transition
 from streams.replay import replay
-from streams.settings import Settings
-from tests.integration.harness import BOOTSTRAP, SHARED, Worker, read_topic
+from tests.integration.harness import SHARED, Worker, read_topic
 
 pytestmark = pytest.mark.integration
 TOKEN = "live-test-token"
@@ -46,7 +45,7 @@ async def status(session: aiohttp.ClientSession, url: str, **request) -> int:
 
 
 async def test_sse_clients_receive_the_claims_and_snapshots_of_a_replay(namespace, worker):
-    settings = Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
+    settings = namespace.settings()
     articles = read_corpus(SHARED / "corpus" / "seeds.jsonl", settings.max_text_bytes).articles
     claims, snapshots, escalations = [], [], []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_read=30)) as session:

@@ -14,7 +14,7 @@ from streams.offline import enrich_stream, situation_snapshots
 from streams.records import SituationSnapshot
 from streams.replay import replay
 from streams.settings import Settings
-from tests.integration.harness import BOOTSTRAP, ROOT, Namespace, Worker, read_topic
+from tests.integration.harness import ROOT, Namespace, Worker, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -40,10 +40,6 @@ def offline_snapshots() -> tuple[SituationSnapshot, ...]:
 
 def final_by_situation(snapshots) -> dict[str, dict]:
     return {s.situation: s.model_dump(mode="json") for s in snapshots}
-
-
-def settings_for(namespace: Namespace) -> Settings:
-    return Settings(broker=f"kafka://{BOOTSTRAP}", topic_prefix=namespace.name, partitions=namespace.partitions)
 
 
 def start_worker(namespace: Namespace) -> Worker:
@@ -76,7 +72,7 @@ def test_broker_path_equals_offline_path_snapshot_for_snapshot(kafka_broker):
     expected = offline_snapshots()
     worker = start_worker(namespace)
     try:
-        replay(demo_articles(), settings_for(namespace), speed=None)
+        replay(demo_articles(), namespace.settings(), speed=None)
         streamed = streamed_snapshots(namespace, expected=len(expected))
     finally:
         worker.stop()
@@ -87,18 +83,18 @@ def test_final_snapshot_is_the_same_with_four_partitions(kafka_broker):
     namespace = Namespace(partitions=4)
     worker = start_worker(namespace)
     try:
-        replay(demo_articles(), settings_for(namespace), speed=None)
+        replay(demo_articles(), namespace.settings(), speed=None)
         final = final_streamed(namespace)
     finally:
         worker.stop()
     assert final == final_by_situation(offline_snapshots())
 
 
-def paced_replay(namespace: Namespace, seconds: float = 20) -> threading.Thread:
+def paced_replay(namespace: Namespace, seconds: float = 45) -> threading.Thread:
     """Replay the corpus in event-time order over about `seconds` of wall time, in the background."""
     articles = demo_articles()
     span = (articles[-1].published_at - articles[0].published_at).total_seconds()
-    thread = threading.Thread(target=replay, args=(articles, settings_for(namespace)), kwargs={"speed": span / seconds})
+    thread = threading.Thread(target=replay, args=(articles, namespace.settings()), kwargs={"speed": span / seconds})
     thread.start()
     return thread
 
