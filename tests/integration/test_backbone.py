@@ -84,7 +84,7 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
 
     second = Worker(namespace, SITREP_BATCH_SIZE="4").start()
     try:
-        everything = read_topic(enriched_topic, expected=40, idle=4, timeout=240)
+        everything = read_topic(enriched_topic, expected=40, idle=4, timeout=150)
     finally:
         second.stop()
     ids = [m.key.decode() for m in everything]

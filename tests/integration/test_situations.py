@@ -46,12 +46,12 @@ def start_worker(namespace: Namespace) -> Worker:
     return Worker(namespace, SITREP_BATCH_SIZE="4", SITREP_LATENESS_HOURS=str(LATENESS_HOURS)).start()
 
 
-def streamed_snapshots(namespace: Namespace, expected: int, timeout: float = 300) -> list[SituationSnapshot]:
+def streamed_snapshots(namespace: Namespace, expected: int, timeout: float = 180) -> list[SituationSnapshot]:
     messages = read_topic(namespace.topic("situation.updates"), expected=expected, timeout=timeout, idle=5)
     return [SituationSnapshot.model_validate_json(m.value) for m in messages]
 
 
-def final_streamed(namespace: Namespace, timeout: float = 300) -> dict[str, dict]:
+def final_streamed(namespace: Namespace, timeout: float = 180) -> dict[str, dict]:
     """The last snapshot per situation once it equals the offline final one (or whatever is there at the deadline).
 
     After a SIGKILL the number of snapshots may differ (a snapshot sent but its table write lost is sent again), so
