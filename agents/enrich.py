@@ -107,11 +107,14 @@ def register(pipeline: Pipeline) -> None:
     seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
-    # Loaded before the worker joins the consumer group, so no partition is assigned to a worker that cannot process
-    # it yet (loading inside the event loop competed with recovery and heartbeats for the GIL).
-    enricher = build_enricher(settings)
-    pipeline.health["model_loaded"] = True
-    log.info("NLP model %s loaded", settings.spacy_model)
+    loaded: dict[str, Enricher] = {}
+
+    @app.task
+    async def load_model() -> None:
+        """In the spaCy thread, so the worker joins its group and recovers its tables meanwhile."""
+        loaded["enricher"] = await asyncio.get_running_loop().run_in_executor(executor, build_enricher, settings)
+        pipeline.health["model_loaded"] = True
+        log.info("NLP model %s loaded", settings.spacy_model)
 
     @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
@@ -123,8 +126,10 @@ def register(pipeline: Pipeline) -> None:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
             if not accepted:
                 continue
+            while "enricher" not in loaded:
+                await asyncio.sleep(0.1)
             started = time.perf_counter()
-            outcomes = await enrich_isolating_failures(loop, executor, enricher, accepted)
+            outcomes = await enrich_isolating_failures(loop, executor, loaded["enricher"], accepted)
             done = [result for _, result, _ in outcomes if result is not None]
             if done:
                 observe(done, time.perf_counter() - started)
