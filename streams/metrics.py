@@ -56,6 +56,11 @@ LAST_PROGRESS_TIMESTAMP = Gauge(
     "Wall-clock time (Unix seconds) at which the worker last finished a batch",
     registry=REGISTRY,
 )
+PARTITIONS_RESUMED = Counter(
+    "sitrep_partitions_resumed_total",
+    "Input partitions the worker found left paused after recovery or a rebalance and resumed",
+    registry=REGISTRY,
+)
 CONSUMER_LAG = Gauge(
     "sitrep_consumer_lag_messages",
     "Messages behind the high watermark per input partition",

@@ -54,11 +54,42 @@ async def committed_positions(consumer, monitor, partitions) -> dict:
     return {tp: known[tp] if known.get(tp) is not None else await consumer.position(tp) for tp in partitions}
 
 
+def forgotten_partitions(assigned, active, buffered, changelog_topics) -> set:
+    """Assigned input partitions that Faust neither fetches nor holds back for backpressure.
+
+    faust-streaming 0.15.3 can leave a partition paused after recovery or a rebalance: its lag stays and it is never
+    fetched again. Only meaningful while no rebalance or recovery is under way."""
+    return {tp for tp in assigned if tp.topic not in changelog_topics and tp not in active and tp not in buffered}
+
+
 def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
     metrics.BUILD_INFO.info(build_labels(settings.spacy_model))
     sources = {settings.topic(name) for name in (names.RAW, names.ENRICHED, names.SITUATION_INPUT)}
     exported: set[tuple[str, str]] = set()
+
+    suspects: set = set()
+
+    @app.timer(interval=LAG_INTERVAL_SECONDS)
+    async def resume_forgotten_partitions() -> None:
+        """Resume a partition found forgotten on two checks in a row (a pause that outlives recovery is a leak)."""
+        consumer = app.consumer
+        if app.rebalancing or app.in_recovery or not consumer.flow_active:
+            suspects.clear()
+            return
+        forgotten = forgotten_partitions(
+            consumer.assignment(),
+            consumer._active_partitions or set(),
+            consumer._buffered_partitions,
+            app.tables.changelog_topics,
+        )
+        confirmed = forgotten & suspects
+        if confirmed:
+            log.warning("resuming partitions left paused after recovery: %s", sorted(confirmed))
+            consumer.resume_partitions(confirmed)
+            metrics.PARTITIONS_RESUMED.inc(len(confirmed))
+        suspects.clear()
+        suspects.update(forgotten - confirmed)
 
     @app.timer(interval=LAG_INTERVAL_SECONDS)
     async def export_consumer_lag() -> None:

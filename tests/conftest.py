@@ -1,10 +1,10 @@
 """Tests that run real `sitrep worker` processes get two reruns.
 
-faust-streaming 0.15.3 sometimes stopped delivering input partitions to the agent after a group join: the lag
-stayed, nothing was processed, and when new messages arrived the backlog was skipped. `streams.app.SnapshotFetchThread`
-fixes the race we believe causes it (no stall in ten worker tests after it, against about one in four before); the
-reruns stay as a safety net for anything of the kind it does not cover. A rerun repeats the whole test in a fresh
-namespace with every assertion, so a real regression still fails all three runs.
+faust-streaming 0.15.3 sometimes stops delivering input partitions to the agent after a group join: the lag stays,
+nothing is processed, and when new messages arrive the backlog is skipped. `streams.app.SnapshotFetchThread` closes
+one race in Faust's fetch path that can cause this, but the stall was still seen once in a while, so these tests are
+rerun. A rerun repeats the whole test in a fresh namespace with every assertion, so a real regression still fails all
+three runs.
 """
 
 from pathlib import Path

@@ -1,6 +1,6 @@
 from faust.types import TP
 
-from streams.monitoring import build_labels, partition_lags
+from streams.monitoring import build_labels, forgotten_partitions, partition_lags
 
 RAW0, RAW1, RAW2 = TP("sitrep.articles.raw", 0), TP("sitrep.articles.raw", 1), TP("sitrep.articles.raw", 2)
 
@@ -23,3 +23,12 @@ def test_build_labels_name_the_installed_versions_and_the_model():
     assert labels["faust_version"].startswith("0.15.")
     assert labels["spacy_version"].startswith("3.8.")
     assert set(labels) == {"version", "faust_version", "spacy_version", "spacy_model", "python_version"}
+
+
+def test_forgotten_partitions_are_assigned_inputs_neither_fetched_nor_held_for_backpressure():
+    raw = [TP("sitrep.articles.raw", p) for p in range(4)]
+    changelog = TP("sitrep-situation-state-changelog", 0)
+    assigned = {*raw, changelog}
+    active, buffered = {raw[0]}, {raw[1]}
+    assert forgotten_partitions(assigned, active, buffered, {changelog.topic}) == {raw[2], raw[3]}
+    assert forgotten_partitions(assigned, set(raw), set(), {changelog.topic}) == set()
