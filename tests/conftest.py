@@ -1,10 +1,10 @@
 """Tests that run real `sitrep worker` processes get two reruns.
 
-faust-streaming 0.15.3 sometimes stops delivering input partitions to the agent after a group join: the lag stays,
-nothing is processed, and when new messages arrive the backlog is skipped. `streams.app.SnapshotFetchThread` closes
-one race in Faust's fetch path that can cause this, but the stall was still seen once in a while, so these tests are
-rerun. A rerun repeats the whole test in a fresh namespace with every assertion, so a real regression still fails all
-three runs.
+faust-streaming 0.15.3 sometimes stops delivering input partitions to the agent after a group join: the lag stays and
+nothing is processed. The worker now guards against two causes we found in Faust's source (`streams.app.
+SnapshotFetchThread`, and `streams.monitoring` resuming partitions left paused after recovery), but the stall has not
+been traced live, so these tests are rerun. A rerun repeats the whole test in a fresh namespace with every assertion,
+so a real regression still fails all three runs.
 """
 
 from pathlib import Path
