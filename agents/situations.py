@@ -11,12 +11,13 @@ from collections import deque
 
 from pydantic import ValidationError
 
+from agents.enrich import send_dead_letter
 from agents.situation.state import SituationState, new_situation_state
 from streams import metrics
 from streams import topics as names
 from streams.app import Pipeline
 from streams.live import transition
-from streams.records import EnrichedArticle, SituationSnapshot, dead_letter
+from streams.records import EnrichedArticle, SituationSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -118,16 +119,7 @@ def register(pipeline: Pipeline) -> None:
             try:
                 article = EnrichedArticle.model_validate_json(event.value)
             except ValidationError as error:
-                letter = dead_letter(
-                    "route",
-                    f"invalid_enriched: {error.errors()[0]['msg']}",
-                    event.value or b"",
-                    event.message.topic,
-                    event.message.partition,
-                    event.message.offset,
-                )
-                await pipeline.deadletter.send(key=event.key, value=letter.to_bytes())
-                metrics.DEAD_LETTERS.labels(stage="route", reason="invalid_enriched").inc()
+                await send_dead_letter(pipeline, event, "route", f"invalid_enriched: {error.errors()[0]['msg']}")
                 continue
             for situation in article.situations:
                 await pipeline.situation_input.send(key=situation, value=event.value)

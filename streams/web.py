@@ -146,9 +146,11 @@ def register(pipeline: Pipeline) -> None:
                 return unauthorised()
             return await stream_events(request, pipeline.live, "situations", heartbeat)
 
+    live_page = LIVE_PAGE.read_text(encoding="utf-8")  # read once, not per request
+
     @app.page("/live")
     class LivePage(View):
         """The live page: latest snapshot per situation and incoming claims (pass ?token= when feeds need one)."""
 
         async def get(self, request: Request) -> Response:
-            return self.html(LIVE_PAGE.read_text(encoding="utf-8"))
+            return self.html(live_page)
