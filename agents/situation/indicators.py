@@ -6,10 +6,12 @@ sorted by a stable key, so equal inputs give bit-identical floats.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from streams.records import AlertLevel
 
@@ -57,10 +59,13 @@ class ClaimEvidence:
     strength: float  # claim_strength(): hedging applied
     content: str
     wording: str  # claim_wording(content)
+    # Derived once: every window evaluation sorts and groups all its claims, once per hour of the alert series.
+    order: tuple = field(init=False, repr=False, compare=False)
+    group_key: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def order(self) -> tuple:
-        return (self.t, self.article_id, self.claim_id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (self.t, self.article_id, self.claim_id))
+        object.__setattr__(self, "group_key", corroboration_key(self))
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,27 @@ class Corroborated:
     """Near-identical claims by one speaker in one category from one or more reports: counted once."""
 
     members: tuple[ClaimEvidence, ...]  # sorted by event time
+    # Derived once (read for every group of every window evaluation):
+    sources: int = field(init=False, compare=False)  # distinct outlets among the original (non-copy) reports
+    articles: int = field(init=False, compare=False)
+    representative: ClaimEvidence = field(init=False, compare=False)  # firmest, preferring an original, then earliest
+    weight: float = field(init=False, compare=False)  # undecayed: the firmest member's strength * log2(1 + reach)
+
+    def __post_init__(self) -> None:
+        members = self.members
+        if len(members) == 1:  # most groups: skip the set and min/max machinery, same values
+            [only] = members
+            sources, articles, representative, strength = int(not only.copy), 1, only, only.strength
+        else:
+            sources = len({m.source for m in members if not m.copy})
+            articles = len({m.article_id for m in members})
+            representative = min(members, key=lambda m: (m.copy, -m.strength, m.order))
+            strength = max(m.strength for m in members)
+        reach = sources + COPY_REACH * (articles - sources)
+        object.__setattr__(self, "sources", sources)
+        object.__setattr__(self, "articles", articles)
+        object.__setattr__(self, "representative", representative)
+        object.__setattr__(self, "weight", strength * math.log2(1.0 + reach))
 
     @property
     def signal(self) -> str:
@@ -76,26 +102,6 @@ class Corroborated:
     @property
     def latest(self) -> float:
         return self.members[-1].t
-
-    @property
-    def sources(self) -> int:
-        """Distinct outlets among the original (non-copy) reports carrying the claim."""
-        return len({m.source for m in self.members if not m.copy})
-
-    @property
-    def articles(self) -> int:
-        return len({m.article_id for m in self.members})
-
-    @property
-    def representative(self) -> ClaimEvidence:
-        """The firmest statement, preferring an original report, then the earliest."""
-        return min(self.members, key=lambda m: (m.copy, -m.strength, m.order))
-
-    @property
-    def weight(self) -> float:
-        """Undecayed evidence: the firmest member's strength times log2(1 + reach)."""
-        reach = self.sources + COPY_REACH * (self.articles - self.sources)
-        return max(m.strength for m in self.members) * math.log2(1.0 + reach)
 
 
 def corroboration_key(claim: ClaimEvidence) -> tuple:
@@ -113,11 +119,15 @@ def corroboration_key(claim: ClaimEvidence) -> tuple:
     )
 
 
+BY_ORDER = attrgetter("order")
+
+
 def corroborate(claims: Iterable[ClaimEvidence]) -> list[Corroborated]:
     groups: dict[tuple, list[ClaimEvidence]] = {}
-    for claim in sorted(claims, key=lambda c: c.order):
-        groups.setdefault(corroboration_key(claim), []).append(claim)
-    return sorted((Corroborated(tuple(members)) for members in groups.values()), key=lambda g: g.members[0].order)
+    for claim in sorted(claims, key=BY_ORDER):
+        groups.setdefault(claim.group_key, []).append(claim)
+    # Groups open in claim order, so the dict is already ordered by each group's first member.
+    return [Corroborated(tuple(members)) for members in groups.values()]
 
 
 def recency(age_seconds: float, window_seconds: float) -> float:
@@ -157,11 +167,16 @@ def balance(escalation: float, deescalation: float) -> float:
 def evaluate(claims: Sequence[ClaimEvidence], as_of: float, window_seconds: float) -> WindowIndicators:
     """Indicators of the claims published in (as_of - window, as_of], each group decayed by its latest report."""
     inside = [c for c in claims if as_of - window_seconds < c.t <= as_of]
-    weighted = [Weighted(g, g.weight * recency(as_of - g.latest, window_seconds)) for g in corroborate(inside)]
+    return weigh(corroborate(inside), as_of, window_seconds)
+
+
+def weigh(groups: Sequence[Corroborated], as_of: float, window_seconds: float) -> WindowIndicators:
+    """Indicators of corroborated groups already restricted to the window (what `evaluate` does after grouping)."""
+    weighted = [Weighted(g, g.weight * recency(as_of - g.latest, window_seconds)) for g in groups]
     escalation = math.fsum(w.weight for w in weighted if w.group.signal == "escalation")
     deescalation = math.fsum(w.weight for w in weighted if w.group.signal == "de-escalation")
     sources = {m.source for w in weighted if w.group.signal == "escalation" for m in w.group.members if not m.copy}
-    drivers = sorted(weighted, key=lambda w: (-w.weight, w.group.representative.order))[:DRIVERS]
+    drivers = heapq.nsmallest(DRIVERS, weighted, key=lambda w: (-w.weight, w.group.representative.order))
     return WindowIndicators(
         escalation_weight=escalation,
         deescalation_weight=deescalation,

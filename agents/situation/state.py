@@ -137,6 +137,10 @@ def report_from_article(article: EnrichedArticle, parties: frozenset[str]) -> Re
     return Report.from_list(article.article_id, item)
 
 
+def same_claims(a: list[ClaimEvidence], b: list[ClaimEvidence] | None) -> bool:
+    return b is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 def near_duplicates(a: Report, b: Report) -> bool:
     """Same text (fingerprint or the enrich stage's duplicate mark), or nearly the same content words."""
     if a.fingerprint is not None and a.fingerprint == b.fingerprint:
@@ -177,20 +181,23 @@ class SituationState:
         report = report_from_article(article, self.parties)
         if self.latest is not None and report.t < self.latest[0] - self.lateness:
             return Outcome.LATE
-        report = self.link_copies(report)
+        report, recopied = self.link_copies(report)
         hour = hour_of(report.t)
         self.buckets.setdefault(hour, {})[report.article_id] = report
         self.dirty.add(hour)
         self.comparable.add(hour)
-        self.hourly = {h: value for h, value in self.hourly.items() if h < hour}
+        self.forget_hourly(report.t, max([report.t, *recopied]))
         if self.latest is None or report.order > self.latest[:2]:
             self.latest = (report.t, report.article_id, report.published_at)
         self.prune()
         self.fill_hourly()
         return Outcome.COUNTED
 
-    def link_copies(self, report: Report) -> Report:
-        """Mark the later report of every near-duplicate pair within COPY_SECONDS as a copy."""
+    def link_copies(self, report: Report) -> tuple[Report, list[float]]:
+        """Mark the later report of every near-duplicate pair within COPY_SECONDS as a copy.
+
+        Returns the report and the times of the kept reports it turned into copies."""
+        recopied = []
         for other in self.reports_between(report.t - COPY_SECONDS, report.t + COPY_SECONDS):
             if not near_duplicates(report, other):
                 continue
@@ -200,7 +207,14 @@ class SituationState:
                 hour = hour_of(other.t)
                 self.buckets[hour][other.article_id] = other.as_copy()
                 self.dirty.add(hour)
-        return report
+                recopied.append(other.t)
+        return report, recopied
+
+    def forget_hourly(self, first: float, last: float) -> None:
+        """Drop the hourly values whose 24h window (end - 24h, end] holds a report changed between first and last."""
+        low = math.ceil(first / HOUR) - 1
+        high = hour_of(last) + int(MAIN_WINDOW / HOUR)
+        self.hourly = {h: value for h, value in self.hourly.items() if not low <= h <= high}
 
     def prune(self) -> None:
         now = self.latest[0]
@@ -222,11 +236,16 @@ class SituationState:
         return hour_of(self.latest[0] - self.horizon) + int(MAIN_WINDOW / HOUR)
 
     def fill_hourly(self) -> None:
+        claims, groups = None, []
         for hour in range(self.first_alert_hour(), hour_of(self.latest[0])):
-            if hour not in self.hourly:
-                end = (hour + 1) * HOUR
-                window = indicators.evaluate(self.claims_between(end - MAIN_WINDOW, end), end, MAIN_WINDOW)
-                self.hourly[hour] = (round(window.escalation_index, 6), window.escalation_sources)
+            if hour in self.hourly:
+                continue
+            end = (hour + 1) * HOUR
+            inside = self.claims_between(end - MAIN_WINDOW, end)
+            if not same_claims(inside, claims):  # consecutive hours often hold the same claims: group them once
+                claims, groups = inside, indicators.corroborate(inside)
+            window = indicators.weigh(groups, end, MAIN_WINDOW)
+            self.hourly[hour] = (round(window.escalation_index, 6), window.escalation_sources)
 
     # ---- reading ----------------------------------------------------------------------------------------------
     def reports_between(self, start: float, end: float) -> list[Report]:

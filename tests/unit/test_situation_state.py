@@ -9,7 +9,7 @@ import pytest
 
 from agents.situation.config import SituationMatcher
 from agents.situation.state import HOUR, Outcome, SituationState
-from tests.unit.situation_builders import CONTENTS, SITUATION, article, claim, new_state
+from tests.unit.situation_builders import CONTENTS, SITUATION, T0, article, claim, new_state
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds.jsonl"
 WARNING = CONTENTS["escalation"][0]
@@ -38,6 +38,24 @@ def test_a_late_report_within_the_horizon_updates_its_bucket():
     assert after.articles == before.articles + 1
     assert after.escalation_index > before.escalation_index
     assert state.add(article("too-late", -9, escalation("too-late"))) is Outcome.LATE  # 49 h behind the latest report
+
+
+def test_the_hourly_series_is_the_same_whatever_the_arrival_order():
+    """A report exactly on the hour belongs to the window ending then; a late one must still reach that hour."""
+    reports = [
+        article("on-the-hour", 6, escalation("on-the-hour")),
+        article("later", 10, escalation("later", CONTENTS["escalation"][1])),
+        article("last", 40),
+    ]
+    in_order, late = new_state(), new_state()
+    for report in reports:
+        in_order.add(report)
+    for report in reversed(reports):
+        late.add(report)
+    hour_ending_at_the_report = int(T0.timestamp() // HOUR) + 5  # its window (T0-18h, T0+6h] holds the report
+    assert in_order.hourly[hour_ending_at_the_report][0] > 0
+    assert late.hourly == in_order.hourly
+    assert late.snapshot() == in_order.snapshot()
 
 
 def test_the_main_window_is_24_hours_of_event_time():
