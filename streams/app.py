@@ -38,8 +38,7 @@ class SnapshotFetchThread(faust_aiokafka.AIOKafkaConsumerThread):
 
     Faust hands aiokafka its live set, which the event-loop thread mutates during recovery and rebalances while the
     consumer thread reads it; aiokafka drains every partition's prefetched records when it sees the set empty, and
-    Faust then drops those of partitions it does not consider active, though their position has moved on. Suspected
-    cause of the stalled partitions noted in tests/conftest.py.
+    Faust then drops those of partitions it does not consider active, though their position has moved on.
     """
 
     async def _fetch_records(self, consumer, active_partitions, timeout=None, max_records=None):
@@ -53,6 +52,24 @@ class SnapshotFetchThread(faust_aiokafka.AIOKafkaConsumerThread):
 class SnapshotFetchConsumer(faust_aiokafka.Consumer):
     def _new_consumer_thread(self) -> SnapshotFetchThread:
         return SnapshotFetchThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def perform_seek(self) -> None:
+        """Seek to the committed offsets with the flow stopped, so no record fetched before the seek is delivered after.
+
+        After recovery Faust resumes the stream partitions and then seeks, with the flow running. Records aiokafka
+        prefetched during recovery are then being delivered while the seek resets the read offsets; the delivery loop
+        raises them again past the seek point, so Faust drops the re-fetched records as already read, and the
+        delivered ones are cleared from the stream queues when flow control resumes: the backlog is lost and the
+        partition's lag stays. Stopping the flow ends the stale delivery first (Faust's getmany checks the flag per
+        record); the records are delivered again from the committed offsets.
+        """
+        was_active = self.flow_active
+        self.stop_flow()
+        try:
+            await super().perform_seek()
+        finally:
+            if was_active:
+                self.resume_flow()
 
 
 def broker_credentials(settings: Settings):

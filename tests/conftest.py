@@ -1,10 +1,10 @@
 """Tests that run real `sitrep worker` processes get two reruns.
 
-faust-streaming 0.15.3 sometimes stops delivering input partitions to the agent after a group join: the lag stays and
-nothing is processed. The worker now guards against two causes we found in Faust's source (`streams.app.
-SnapshotFetchThread`, and `streams.monitoring` resuming partitions left paused after recovery), but the stall has not
-been traced live, so these tests are rerun. A rerun repeats the whole test in a fresh namespace with every assertion,
-so a real regression still fails all three runs.
+The stall these reruns used to cover is fixed: faust-streaming 0.15.3 resumed input partitions after table recovery and
+seeked back to the committed offsets with the flow running, so records prefetched during recovery raised the read
+offsets past the seek and the re-fetched backlog was dropped (`streams.app.SnapshotFetchConsumer.perform_seek` now
+seeks with the flow stopped). The reruns stay as insurance against timing on a loaded CI machine; a rerun repeats the
+whole test in a fresh namespace with every assertion, so a real regression still fails all three runs.
 """
 
 from pathlib import Path
