@@ -1,7 +1,8 @@
 """The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
 
-Batches come from `stream.take_events` and go through one `nlp.pipe` in a worker thread, so the ~0.2 s of CPU per long
-article never blocks the event loop (heartbeats, commits and the web server keep running).
+Batches come from `stream.take_events` and go through one `nlp.pipe` in the NLP process (agents.nlp.process), so the
+~0.2 s of CPU per long article never blocks the event loop (heartbeats, commits and the web server keep running) and
+never competes with it for the GIL.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from agents.dedupe import Deduplicator, Verdict
-from agents.nlp.factory import build_enricher
-from agents.nlp.pipeline import Enricher
+from agents.nlp.process import EnricherProcess
 from streams import metrics
 from streams import topics as names
 from streams.app import Pipeline
@@ -65,19 +64,19 @@ def observe(results: list[EnrichedArticle], seconds: float) -> None:
     metrics.LAST_PROGRESS_TIMESTAMP.set(now)
 
 
-async def enrich_isolating_failures(loop, executor, enricher: Enricher, accepted):
+async def enrich_isolating_failures(enrich, accepted):
     """Enrich a batch; if the batch fails, retry one by one so a single poisonous article cannot stall the stream."""
     articles = [article for _, article, _ in accepted]
     marks = [first for _, _, first in accepted]
     try:
-        results = await loop.run_in_executor(executor, enricher.enrich, articles, marks)
+        results = await enrich(articles, marks)
         return [(event, result, None) for (event, _, _), result in zip(accepted, results, strict=True)]
     except Exception:  # noqa: BLE001 - any failure of the NLP stack must not stop the worker
         log.exception("batch of %d failed; retrying articles one by one", len(articles))
     outcomes = []
     for event, article, first in accepted:
         try:
-            [result] = await loop.run_in_executor(executor, enricher.enrich, [article], [first])
+            [result] = await enrich([article], [first])
             outcomes.append((event, result, None))
         except Exception as error:  # noqa: BLE001
             outcomes.append((event, None, f"enrich_failed: {type(error).__name__}: {error}"))
@@ -106,19 +105,17 @@ def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
     seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
-    loaded: dict[str, Enricher] = {}
+    nlp_process = EnricherProcess(settings)
 
     @app.task
     async def load_model() -> None:
-        """In the spaCy thread, so the worker joins its group and recovers its tables meanwhile."""
-        loaded["enricher"] = await asyncio.get_running_loop().run_in_executor(executor, build_enricher, settings)
+        """In the NLP process, so the worker joins its group and recovers its tables meanwhile."""
+        await nlp_process.start()
         pipeline.health["model_loaded"] = True
         log.info("NLP model %s loaded", settings.spacy_model)
 
     @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
-        loop = asyncio.get_running_loop()
         deduplicator = Deduplicator(seen_ids, first_by_text)
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
             accepted, rejected = admit(batch, deduplicator, settings.max_text_bytes)
@@ -126,10 +123,10 @@ def register(pipeline: Pipeline) -> None:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
             if not accepted:
                 continue
-            while "enricher" not in loaded:
+            while not pipeline.health["model_loaded"]:
                 await asyncio.sleep(0.1)
             started = time.perf_counter()
-            outcomes = await enrich_isolating_failures(loop, executor, loaded["enricher"], accepted)
+            outcomes = await enrich_isolating_failures(nlp_process.enrich, accepted)
             done = [result for _, result, _ in outcomes if result is not None]
             if done:
                 observe(done, time.perf_counter() - started)

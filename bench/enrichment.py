@@ -104,12 +104,13 @@ def main() -> None:
     words = sum(len(text.split()) for text in texts)
     print(
         f"{len(texts)} articles ({args.articles} seed copies + {len(texts) - args.articles} demo), {words} words, "
-        f"batch size {args.batch_size}, model {settings.spacy_model}, components {', '.join(nlp.pipe_names)}"
+        f"batch size {args.batch_size} (spaCy minibatch {enricher.parse_batch_size}), model {settings.spacy_model}, "
+        f"components {', '.join(nlp.pipe_names)}"
     )
     enricher.enrich(articles[:5])  # warm-up
 
     def raw() -> None:
-        for _ in nlp.pipe(texts, batch_size=args.batch_size):
+        for _ in nlp.pipe(texts, batch_size=enricher.parse_batch_size):
             pass
 
     def enrich() -> None:
@@ -129,12 +130,12 @@ def main() -> None:
     )
 
     print("\nspaCy components (CPU seconds for all texts, share):")
-    components = component_timings(nlp, texts, args.batch_size)
+    components = component_timings(nlp, texts, enricher.parse_batch_size)
     total = sum(t.cpu for t in components.values())
     for name, timing in components.items():
         print(f"  {name:<16} {timing.cpu:7.2f}s {timing.cpu / total:6.1%}")
 
-    docs = list(nlp.pipe(texts, batch_size=args.batch_size))
+    docs = list(nlp.pipe(texts, batch_size=enricher.parse_batch_size))
     print("\npost-parse stages on pre-parsed Docs (CPU seconds for all texts, ms per article, share of the raw parse):")
     for name, timing in stage_timings(enricher, articles, docs, args.rounds).items():
         print(

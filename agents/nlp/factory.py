@@ -16,7 +16,7 @@ def build_enricher(settings: Settings) -> Enricher:
     return Enricher(
         nlp=nlp,
         actors=ActorGazetteer.load(nlp, settings.actors_path),
-        batch_size=settings.batch_size,
+        parse_batch_size=settings.parse_batch_size,
         situations=SituationMatcher.load(settings.situations_path),
         claims=ClaimExtractor.load(),
     )

@@ -60,7 +60,7 @@ def kept_entities(entities: list[Entity]) -> list[Entity]:
 class Enricher:
     nlp: Language
     actors: ActorGazetteer
-    batch_size: int = 16
+    parse_batch_size: int = 4  # docs per spaCy minibatch (streams.settings.Settings.parse_batch_size)
     situations: SituationMatcher = field(default_factory=SituationMatcher.load)
     claims: ClaimExtractor = field(default_factory=ClaimExtractor.load)
 
@@ -69,7 +69,7 @@ class Enricher:
     ) -> list[EnrichedArticle]:
         """Parse each article exactly once (nlp.pipe over the batch) and build its EnrichedArticle."""
         marks = list(duplicates) if duplicates is not None else [None] * len(articles)
-        docs = self.nlp.pipe((article.text for article in articles), batch_size=self.batch_size)
+        docs = self.nlp.pipe((article.text for article in articles), batch_size=self.parse_batch_size)
         return [self.build(article, doc, mark) for article, doc, mark in zip(articles, docs, marks, strict=True)]
 
     def build(self, article: Article, doc: Doc, duplicate_of: str | None = None) -> EnrichedArticle:

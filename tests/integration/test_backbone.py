@@ -1,6 +1,11 @@
 """The backbone against the real local Kafka: enrichment, dead letters, duplicates, restart from committed offsets."""
 
 import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -89,6 +94,49 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
         second.stop()
     ids = [m.key.decode() for m in everything]
     assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
+
+
+def nlp_process(worker: Worker) -> int:
+    """The pid of the worker's NLP process (agents.nlp.process), a spawned child."""
+    children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
+    [pid] = [int(c) for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+    return pid
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_a_crashed_nlp_process_is_replaced_and_no_article_is_lost(namespace):
+    seeds = seed_articles()
+    records = [{**seeds[i % len(seeds)], "id": f"article-{i:03d}"} for i in range(16)]
+    produce(namespace, "articles.raw", [as_message(r) for r in records])
+    worker = Worker(namespace, SITREP_BATCH_SIZE="4").start()
+    try:
+        read_topic(namespace.topic("articles.enriched"), expected=4, idle=0)
+        crashed = nlp_process(worker)
+        os.kill(crashed, signal.SIGKILL)
+        everything = read_topic(namespace.topic("articles.enriched"), expected=16, idle=3, timeout=150)
+        replacement = nlp_process(worker)
+        letters = read_topic(namespace.topic("deadletter"), idle=0, timeout=2)
+    finally:
+        worker.stop()
+    assert sorted(m.key.decode() for m in everything) == sorted(r["id"] for r in records)
+    assert replacement != crashed and not letters  # the batch in flight was retried, not dead-lettered
+
+
+def test_a_killed_worker_takes_its_nlp_process_with_it(namespace):
+    worker = Worker(namespace).start()
+    child = nlp_process(worker)
+    worker.kill()
+    deadline = time.monotonic() + 10
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(child)
 
 
 def test_replay_reports_articles_the_broker_refuses(namespace):
