@@ -105,7 +105,7 @@ def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
     seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
-    nlp_process = EnricherProcess(settings)
+    nlp_process = EnricherProcess(settings, on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
 
     @app.task
     async def load_model() -> None:

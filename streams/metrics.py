@@ -61,6 +61,11 @@ PARTITIONS_RESUMED = Counter(
     "Input partitions the worker found left paused after recovery or a rebalance and resumed",
     registry=REGISTRY,
 )
+NLP_PROCESS_RESTARTS = Counter(
+    "sitrep_nlp_process_restarts_total",
+    "NLP processes replaced after the previous one died (its batch is retried article by article)",
+    registry=REGISTRY,
+)
 CONSUMER_LAG = Gauge(
     "sitrep_consumer_lag_messages",
     "Messages behind the high watermark per input partition",

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -55,8 +55,9 @@ class EnricherProcess:
     that saw it die raises BrokenProcessPool (the agent then retries article by article, so one article that kills
     the process is dead-lettered and the others go through)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, on_replaced: Callable[[], None] = lambda: None):
         self.settings = settings
+        self.on_replaced = on_replaced
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -80,6 +81,7 @@ class EnricherProcess:
         except BrokenProcessPool:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()
+            self.on_replaced()
             raise
 
     def close(self) -> None:

@@ -123,10 +123,12 @@ def test_a_crashed_nlp_process_is_replaced_and_no_article_is_lost(namespace):
         everything = read_topic(namespace.topic("articles.enriched"), expected=16, idle=3, timeout=150)
         replacement = nlp_process(worker)
         letters = read_topic(namespace.topic("deadletter"), idle=0, timeout=2)
+        restarts = worker.metric("sitrep_nlp_process_restarts_total")
     finally:
         worker.stop()
     assert sorted(m.key.decode() for m in everything) == sorted(r["id"] for r in records)
-    assert replacement != crashed and not letters  # the batch in flight was retried, not dead-lettered
+    assert replacement != crashed and restarts == 1
+    assert not letters  # the batch in flight was retried, not dead-lettered
 
 
 def test_a_killed_worker_takes_its_nlp_process_with_it(namespace):
