@@ -29,6 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from agents.nlp.docs import doc_text
 from streams.records import Entity
 
 DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "actors.yaml"
@@ -265,7 +266,7 @@ class ActorGazetteer:
 
     def annotate(self, doc: Doc) -> ArticleActors:
         """Code every actor mention of a parsed article; the result also resolves any other span of the Doc."""
-        chrome = self.chrome.ranges(doc.text)
+        chrome = self.chrome.ranges(doc_text(doc))
         forms, roles, ages, honorifics = self.match(doc)
         actors = ArticleActors(
             entities=[], counts={}, chrome=chrome, doc=doc, gazetteer=self, forms=forms, people={}, roles=roles

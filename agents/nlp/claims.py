@@ -18,6 +18,7 @@ import yaml
 from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
+from agents.nlp.docs import doc_text
 from agents.nlp.signals import SignalClassifier, SignalReading
 from streams.records import Claim
 
@@ -315,7 +316,7 @@ class ClaimExtractor:
     # ---- public -------------------------------------------------------------------------------------------------
 
     def extract(self, doc: Doc, article_id: str, actors: ActorResolver) -> list[Claim]:
-        text = doc.text
+        text = doc_text(doc)
         heads = head_indices(doc)
         state = ArticleState(
             text=text, sentences=list(doc.sents), people=actors.people, heads=heads, depths=tree_depths(heads)

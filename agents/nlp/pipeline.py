@@ -10,11 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import spacy
+from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA, LENGTH, POS
 from spacy.language import Language
+from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc
 
 from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
 from agents.nlp.claims import ClaimExtractor
+from agents.nlp.docs import remember_text
 from agents.nlp.quantities import extract_quantities
 from agents.situation.config import SituationMatcher
 from streams.records import Article, EnrichedArticle, Entity
@@ -23,7 +26,7 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
     | {MENTION_LABEL}
 )
-CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+CONTENT_POS_IDS = frozenset({NOUN, PROPN, VERB, ADJ})
 
 
 def load_nlp(model: str) -> Language:
@@ -42,12 +45,16 @@ def text_fingerprint(text: str) -> str:
 
 
 def content_terms(doc: Doc) -> list[str]:
-    """Distinct content-word lemmas (sorted), the basis of near-duplicate detection downstream."""
+    """Distinct content-word lemmas (sorted), the basis of near-duplicate detection downstream.
+
+    Read from one attribute array: iterating the Doc would build a Token object per word."""
+    strings = doc.vocab.strings
+    rows = doc.to_array([POS, IS_STOP, IS_ALPHA, LENGTH, LEMMA]).tolist()
     return sorted(
         {
-            tok.lemma_.lower()
-            for tok in doc
-            if tok.pos_ in CONTENT_POS and not tok.is_stop and tok.is_alpha and len(tok) > 2
+            strings[lemma].lower()
+            for pos, stop, alpha, length, lemma in rows
+            if pos in CONTENT_POS_IDS and not stop and alpha and length > 2
         }
     )
 
@@ -73,6 +80,7 @@ class Enricher:
         return [self.build(article, doc, mark) for article, doc, mark in zip(articles, docs, marks, strict=True)]
 
     def build(self, article: Article, doc: Doc, duplicate_of: str | None = None) -> EnrichedArticle:
+        remember_text(doc, article.text)
         actors = self.actors.annotate(doc)
         terms = content_terms(doc)
         return EnrichedArticle(
