@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import numpy
 import yaml
-from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
-from agents.nlp.docs import doc_text
+from agents.nlp.docs import doc_text, head_indices
 from agents.nlp.signals import SignalClassifier, SignalReading
 from streams.records import Claim
 
@@ -152,12 +150,6 @@ class ArticleState:
         if key not in self.sentence_tokens:
             self.sentence_tokens[key] = list(sent)
         return self.sentence_tokens[key]
-
-
-def head_indices(doc: Doc) -> list[int]:
-    """Token index -> index of its head, read in one call (the array holds offsets, stored unsigned)."""
-    offsets = doc.to_array(HEAD).astype(numpy.int64)
-    return (offsets + numpy.arange(len(doc))).tolist()
 
 
 def tree_depths(heads: list[int]) -> list[int]:

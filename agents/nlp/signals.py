@@ -16,6 +16,8 @@ from typing import NamedTuple
 import yaml
 from spacy.tokens import Span, Token
 
+from agents.nlp.docs import head_indices
+
 DEFAULT_LEXICON = Path(__file__).parent / "data" / "signals.yaml"
 ESCALATION, DEESCALATION, NEUTRAL = "escalation", "de-escalation", "neutral"
 # Calls for these are de-escalation (README §3.6.1: calls for dialogue); other demands are neutral.
@@ -605,7 +607,13 @@ def _chain(token: Token, content: Span | None) -> Iterator[Token]:
 
 
 def _depth(token: Token, content: Span | None) -> int:
-    return sum(1 for _ in _chain(token, content)) - 1
+    """How many heads `_chain` climbs from the token, on head indices (no Token objects)."""
+    heads = head_indices(token.doc)
+    start, end = (content.start, content.end) if content is not None else (0, len(heads))
+    current, depth = token.i, 0
+    while (head := heads[current]) != current and start <= head < end:
+        current, depth = head, depth + 1
+    return depth
 
 
 def _related(first: Token, second: Token) -> bool:
