@@ -141,6 +141,13 @@ def test_a_killed_worker_takes_its_nlp_process_with_it(namespace):
     assert not alive(child)
 
 
+def test_a_model_that_cannot_be_loaded_stops_the_worker_with_its_name(namespace):
+    worker = Worker(namespace, SITREP_SPACY_MODEL="no_such_model")
+    with pytest.raises(RuntimeError, match="worker exited"):
+        worker.start(timeout=90)
+    assert "the NLP process could not load 'no_such_model'" in worker.log_path.read_text()
+
+
 def test_replay_reports_articles_the_broker_refuses(namespace):
     from datetime import UTC, datetime, timedelta
 
