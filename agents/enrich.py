@@ -7,7 +7,6 @@ never competes with it for the GIL.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -123,8 +122,7 @@ def register(pipeline: Pipeline) -> None:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
             if not accepted:
                 continue
-            while not pipeline.health["model_loaded"]:
-                await asyncio.sleep(0.1)
+            await nlp_process.loaded.wait()
             started = time.perf_counter()
             outcomes = await enrich_isolating_failures(nlp_process.enrich, accepted)
             done = [result for _, result, _ in outcomes if result is not None]

@@ -16,7 +16,7 @@ from typing import Protocol
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from agents.nlp.docs import doc_text, head_indices
+from agents.nlp.docs import doc_text, head_indices, root_depths
 from agents.nlp.signals import SignalClassifier, SignalReading
 from streams.records import Claim
 
@@ -135,8 +135,6 @@ class ArticleState:
     text: str  # the article text (Doc.text rebuilds the string on every access)
     sentences: list[Span]  # the parser's sentences, computed once
     people: Container[int]  # token indices of person names (from the actor resolver)
-    heads: list[int]  # token index -> index of its head (Token.head builds a new Token on every access)
-    depths: list[int]  # token index -> number of heads up to its sentence root
     mentions: list[Mention] = field(default_factory=list)
     used_cues: set[int] = field(default_factory=set)
     pending_cue: Token | None = None  # attribution of a form of address, carried to the quote that follows
@@ -150,24 +148,6 @@ class ArticleState:
         if key not in self.sentence_tokens:
             self.sentence_tokens[key] = list(sent)
         return self.sentence_tokens[key]
-
-
-def tree_depths(heads: list[int]) -> list[int]:
-    """Each token's distance to its root, every head path walked once."""
-    depths: list[int | None] = [None] * len(heads)
-    for index in range(len(heads)):
-        path = []
-        current = index
-        while depths[current] is None and heads[current] != current:
-            path.append(current)
-            current = heads[current]
-        if depths[current] is None:  # a root
-            depths[current] = 0
-        depth = depths[current]
-        for node in reversed(path):
-            depth += 1
-            depths[node] = depth
-    return depths
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -309,10 +289,7 @@ class ClaimExtractor:
 
     def extract(self, doc: Doc, article_id: str, actors: ActorResolver) -> list[Claim]:
         text = doc_text(doc)
-        heads = head_indices(doc)
-        state = ArticleState(
-            text=text, sentences=list(doc.sents), people=actors.people, heads=heads, depths=tree_depths(heads)
-        )
+        state = ArticleState(text=text, sentences=list(doc.sents), people=actors.people)
         drafts: list[Draft] = []
         body = body_paragraphs(text, self.lexicon)
         sentences = list(self._body_sentences(doc, body, state))
@@ -440,7 +417,8 @@ class ClaimExtractor:
     def _reported_in(self, sent: Span, quoted: set[int], state: ArticleState) -> Iterator[Draft]:
         """Reported speech, outermost cue first; a cue inside another claim's content is folded into it."""
         claimed: set[int] = set()
-        for tok in sorted(state.tokens_of(sent), key=lambda tok: state.depths[tok.i]):
+        depths = root_depths(sent.doc)
+        for tok in sorted(state.tokens_of(sent), key=lambda tok: depths[tok.i]):
             lemma = tok.lemma_.lower()
             if tok.idx in claimed and lemma in self.lexicon.speech_verbs and tok.pos_ == "VERB":
                 self._remember_nested(tok, state)
@@ -670,7 +648,7 @@ class ClaimExtractor:
         if not inside and not any(tok.i in state.used_cues for tok in tokens):
             yield Draft(*trimmed(state.text, sent.start_char, sent.end_char), "assertion", None, None)
             return
-        heads = state.heads
+        heads = head_indices(sent.doc)
         roots = [tok for tok in tokens if heads[tok.i] == tok.i or not sent.start <= heads[tok.i] < sent.end]
         mains = [head for root in roots for head in (root, *root.conjuncts)]
         # side clauses with a subject of their own: "…, even as Moscow continued a massive build-up"

@@ -58,6 +58,7 @@ class EnricherProcess:
     def __init__(self, settings: Settings, on_replaced: Callable[[], None] = lambda: None):
         self.settings = settings
         self.on_replaced = on_replaced
+        self.loaded = asyncio.Event()  # set once the first process has loaded the model
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -71,6 +72,7 @@ class EnricherProcess:
             await self._call(_loaded)
         except BrokenProcessPool as error:
             raise ModelLoadFailed(f"the NLP process could not load {self.settings.spacy_model!r}") from error
+        self.loaded.set()
 
     async def enrich(self, articles: Sequence[Article], duplicates: Sequence[str | None]) -> list[EnrichedArticle]:
         return await self._call(_enrich, list(articles), list(duplicates))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import yaml
 from spacy.tokens import Span, Token
 
-from agents.nlp.docs import head_indices
+from agents.nlp.docs import head_indices, root_depths
 
 DEFAULT_LEXICON = Path(__file__).parent / "data" / "signals.yaml"
 ESCALATION, DEESCALATION, NEUTRAL = "escalation", "de-escalation", "neutral"
@@ -608,8 +608,10 @@ def _chain(token: Token, content: Span | None) -> Iterator[Token]:
 
 def _depth(token: Token, content: Span | None) -> int:
     """How many heads `_chain` climbs from the token, on head indices (no Token objects)."""
+    if content is None:
+        return root_depths(token.doc)[token.i]
     heads = head_indices(token.doc)
-    start, end = (content.start, content.end) if content is not None else (0, len(heads))
+    start, end = content.start, content.end
     current, depth = token.i, 0
     while (head := heads[current]) != current and start <= head < end:
         current, depth = head, depth + 1
