@@ -23,16 +23,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from agents.nlp.docs import doc_text
+from agents.nlp.gazetteer import DEFAULT_GAZETTEER, OFFICE_HOLDERS, merge_gazetteers, read_gazetteer
+from agents.nlp.world import world_countries
 from streams.records import Entity
 
-DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "actors.yaml"
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code from a title or an apposition
 MENTION_LABEL = "ACTOR"  # label of actor mentions that spaCy's NER did not find (role phrases, "the West", ...)
@@ -167,9 +167,8 @@ class ArticleActors:
             return fixed
         if role_class == "government" and any(t.lower_ in self.gazetteer.outside_government for t in span):
             role_class = "people"  # "former U.S. ambassador", "Russian opposition leader": a national, not the state
-        for token in span:
-            if token.i >= role.i:
-                break
+        # the nearest modifier decides: "Lithuanian-born Ukrainian minister" -> UKR_GOV
+        for token in reversed(span[: max(role.i - span.start, 0)]):
             code = self.people.get(token.i) or (self.forms[token.i].code if token.i in self.forms else None)
             if code is not None:
                 return self.gazetteer.code_for_role(role_class, code)
@@ -223,7 +222,9 @@ class ActorGazetteer:
 
     @classmethod
     def load(cls, nlp: Language, extra_path: Path | None = None) -> ActorGazetteer:
-        data = read_gazetteer(DEFAULT_GAZETTEER)
+        data = {"countries": world_countries()}
+        for path in (DEFAULT_GAZETTEER, OFFICE_HOLDERS):
+            data = merge_gazetteers(data, read_gazetteer(path))
         if extra_path is not None:
             data = merge_gazetteers(data, read_gazetteer(Path(extra_path)))
         phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -361,24 +362,6 @@ class ActorGazetteer:
                 yield span, code
 
 
-def read_gazetteer(path: Path) -> dict:
-    with Path(path).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
-
-
-def merge_gazetteers(base: dict, extra: dict) -> dict:
-    """Merge a user gazetteer over the built-in one: mappings recursively, lists appended, scalars replaced."""
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_gazetteers(merged[key], value)
-        elif isinstance(value, list) and isinstance(merged.get(key), list):
-            merged[key] = merged[key] + value
-        else:
-            merged[key] = value
-    return merged
-
-
 def surface_forms(data: dict) -> dict[str, set[str]]:
     """Matcher key ("kind\\tcode[\\tperson]") -> surface forms, with a sentence-initial "The ..." for every "the ..."
     form. No all-capitals variants: a dateline ("MOSCOW/LONDON -") names where a report was filed, not an actor."""
@@ -397,6 +380,7 @@ def surface_forms(data: dict) -> dict[str, set[str]]:
         add("name", code, entry.get("names", []))
         add("adjective", code, entry.get("adjectives", []))
         add("people", code, entry.get("people", []))
+        add("military", code, entry.get("armed_forces", []))
         add("capital", government, entry.get("capitals", []))
         add("institution", government, entry.get("institutions", []))
     for code, entry in data.get("organisations", {}).items():
@@ -407,7 +391,9 @@ def surface_forms(data: dict) -> dict[str, set[str]]:
         full = [person["name"], *person.get("aliases", [])]
         add("person", person["code"], full, person=person["name"])
         add("short", person["code"], person.get("short", []))
-        surnames = {name.split()[-1] for name in full if " " in name} - set(person.get("short", []))
+        # a family name given explicitly replaces the last word ("Kim" of "Kim Jong Un", not "Un")
+        surnames = set(person.get("family", [])) or {name.split()[-1] for name in full if " " in name}
+        surnames -= set(person.get("short", []))
         add("surname", person["code"], surnames, person=person["name"])
     return keys
 

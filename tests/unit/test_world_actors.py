@@ -1,0 +1,113 @@
+"""World-wide actors: the country layer from data packages, office holders, organisations, armed groups, the press,
+and the validation of gazetteer files."""
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from agents.nlp.actors import ActorGazetteer
+from agents.nlp.gazetteer import GazetteerError, read_gazetteer
+from agents.nlp.world import capitals, plural_demonym, world_countries
+from streams.settings import Settings
+from tests.unit.test_actors import actor_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load(Settings().spacy_model)
+
+
+@pytest.fixture(scope="module")
+def gazetteer(nlp):
+    return ActorGazetteer.load(nlp)
+
+
+def test_every_iso_country_has_a_government_code_and_names():
+    countries = world_countries()
+    assert len(countries) >= 249
+    assert all(entry["government"] == f"{code}_GOV" for code, entry in countries.items())
+    # only territories whose ISO names all carry a qualifier ("Sint Maarten (Dutch part)") go without a name
+    assert {code for code, entry in countries.items() if not entry["names"]} <= {"BES", "MAF", "SXM", "UMI"}
+    assert "Pakistan" in countries["PAK"]["names"] and "Islamabad" in countries["PAK"]["capitals"]
+    assert countries["KEN"]["adjectives"] == ["Kenyan"]
+
+
+def test_a_shared_demonym_goes_to_the_far_larger_country_only():
+    countries = world_countries()
+    owners = [code for code, entry in countries.items() if "French" in entry.get("adjectives", [])]
+    assert owners == ["FRA"]
+
+
+def test_capital_forms_and_plural_demonyms():
+    assert capitals("Washington D.C.") == ["Washington", "Washington D.C."]
+    assert capitals(["Kralendijk / Oranjestad"]) == ["Kralendijk", "Oranjestad"]
+    assert plural_demonym("Israeli") == "Israelis" and plural_demonym("Chinese") == "Chinese"
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("Islamabad said on Monday it would respond at a time of its choosing.", "Islamabad", "PAK_GOV"),
+        ("Pakistan's foreign ministry summoned the envoy.", "Pakistan's foreign ministry", "PAK_GOV"),
+        ("The Indian army said two posts were hit.", "The Indian army", "IND"),
+        (
+            "A Chinese Defence Ministry spokesman called the patrol provocative.",
+            "A Chinese Defence Ministry spokesman",
+            "CHN_GOV",
+        ),
+        ("Kenyan Foreign Minister Amina Odhiambo flew to the talks.", "Amina Odhiambo", "KEN_GOV"),
+        ("Venezuelan troops moved towards the river.", "Venezuelan troops", "VEN"),
+        ("The People's Liberation Army announced live-fire drills.", "The People's Liberation Army", "CHN"),
+        ("Thai officials said the border crossings were shut.", "Thai officials", "THA_GOV"),
+    ],
+)
+def test_any_country_its_government_and_its_forces(nlp, gazetteer, text, phrase, code):
+    assert actor_of(nlp, gazetteer, text, phrase) == code
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("Netanyahu told the cabinet the campaign would go on.", "Netanyahu", "ISR_GOV"),
+        ("Guterres appealed for calm on both sides.", "Guterres", "UN"),
+        ("The UN refugee agency said thousands had crossed.", "The UN refugee agency", "UN"),
+        ("Hamas said it was studying the proposal.", "Hamas", "HAMAS"),
+        ("The Houthis claimed the attack on the tanker.", "The Houthis", "HOUTHIS"),
+        ("The IAEA said inspectors had not been given access.", "The IAEA", "IAEA"),
+        ("Iranian state television said the missiles were intercepted.", "Iranian state television", "MEDIA"),
+        ("Xinhua reported that the drills had ended.", "Xinhua", "MEDIA"),
+    ],
+)
+def test_office_holders_organisations_armed_groups_and_the_press(nlp, gazetteer, text, phrase, code):
+    assert actor_of(nlp, gazetteer, text, phrase) == code
+
+
+def test_a_family_name_refers_back_only_after_the_full_name(nlp, gazetteer):
+    text = "North Korean leader Kim Jong Un inspected the launch. Kim said more tests would follow."
+    assert actor_of(nlp, gazetteer, text, "Kim", occurrence=1) == "PRK_GOV"
+    assert actor_of(nlp, gazetteer, "Kim said more tests would follow.", "Kim") is None
+
+
+@pytest.mark.parametrize(
+    "content, line, message",
+    [
+        ("countries:\n  FRA:\n    institutons: [Matignon]\n", 3, "institutons"),
+        ("people:\n  - {name: Jean Dupont, code: FRA}\n  - {name: Anne Martin}\n", 3, "code"),
+        ("people:\n  - {name: Jean Dupont, code: fra}\n", 2, "upper-case"),
+        ("organisations:\n  NATO:\n    names: Alliance\n", 3, "valid list"),
+        ("peoples:\n  - {name: Jean Dupont, code: FRA}\n", 1, "peoples"),
+    ],
+)
+def test_a_typo_in_a_gazetteer_file_is_an_error_naming_its_line(tmp_path: Path, content, line, message):
+    path = tmp_path / "mine.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GazetteerError) as error:
+        read_gazetteer(path)
+    assert f"{path}: line {line}:" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_the_builtin_gazetteer_files_validate():
+    for name in ("actors.yaml", "office_holders.yaml"):
+        assert read_gazetteer(Path("agents/nlp/data") / name)
