@@ -33,6 +33,7 @@ QUOTE_INTRODUCERS = ':,.?!;—–-(“”"'
 CONTENT_TRIM = " \t\n\u00a0,.;:—–-"
 QUOTE_END_TRIM = " \t\n\u00a0,.;:?!—–-"  # a quote's own final punctuation and the attribution's comma
 SUBJECT_DEPS = frozenset({"nsubj"})
+QUOTED_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})  # "X was quoted as saying ...": X speaks
 # Dependents that do not belong to a clause's or a noun phrase's own span.
 DETACHED_DEPS = frozenset({"conj", "cc", "punct", "advcl", "relcl", "parataxis", "appos_relcl"})
 SPEAKER_DETACHED_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "prep_according"})
@@ -452,7 +453,8 @@ class ClaimExtractor:
         spans = self._verb_contents(verb, lemma in self.lexicon.clausal_only_verbs)
         spans = [(max(s, sent.start_char), min(e, sent.end_char)) for s, e in spans]
         spans = [(s, e) for s, e in (trimmed(state.text, *span) for span in spans) if e > s]
-        spans = [(s, e) for s, e in spans if not s <= subject.idx < e]
+        if verb.dep_ != "parataxis":  # a parenthetical cue sits inside the clause it reports
+            spans = [(s, e) for s, e in spans if not s <= subject.idx < e]
         spans = [span for span in spans if _share(span, quoted) < 0.5]
         if not spans:
             return
@@ -485,6 +487,8 @@ class ClaimExtractor:
         spans.extend(clause_span(conj) for conj in verb.conjuncts if conj.i > verb.i and _has_that(conj))
         if spans or clausal_only:
             return spans
+        if verb.dep_ == "parataxis" and verb.head.i != verb.i:  # "The truce, the army said, was holding"
+            return [clause_span(verb.head)]
         right = [child for child in verb.children if child.i > verb.i]
         infinitive = next((child for child in right if child.dep_ == "xcomp"), None)
         obj = next((child for child in right if child.dep_ in ("dobj", "dative")), None)
@@ -553,9 +557,9 @@ class ClaimExtractor:
         """The speaker token of a reporting verb, climbing out of participles, conjuncts and relative clauses."""
         current = verb
         for _ in range(4):
+            deps = QUOTED_SUBJECT_DEPS if current.lemma_.lower() == "quote" else SUBJECT_DEPS
             subject = next(
-                (child for child in current.children if child.dep_ in SUBJECT_DEPS and _same_line(child, current)),
-                None,
+                (child for child in current.children if child.dep_ in deps and _same_line(child, current)), None
             )
             if subject is not None and not (subject.lower_ in ("who", "which", "that") and current.dep_ == "relcl"):
                 return subject if self._is_speaker_like(subject) else None
@@ -564,7 +568,7 @@ class ClaimExtractor:
                 return antecedent if self._is_speaker_like(antecedent) else None
             if not _inherits_subject(current):
                 return self._orphan_subject(current) or self._name_before(current)
-            current = current.head
+            current = current.head.head if current.dep_ == "pcomp" else current.head
         return None
 
     def _orphan_subject(self, verb: Token) -> Token | None:
@@ -808,6 +812,8 @@ def _inherits_subject(verb: Token) -> bool:
         return False
     if verb.dep_ == "conj" or verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
         return True
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.tag_ == "VBG":  # "was quoted as saying"
+        return verb.head.head.lemma_.lower() == "quote"
     return verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG"
 
 

@@ -192,3 +192,20 @@ def test_condition_is_not_a_separate_assertion(extract):
     claims = extract("The West threatened Russia with severe sanctions if it attacked Ukraine.")
     assert [(c.kind, c.cue) for c in claims] == [("indirect", "threaten")]
     assert claims[0].content.startswith("threatened Russia with severe sanctions")
+
+
+def test_parenthetical_cue_reports_the_clause_around_it(extract):
+    claim = only(extract("The truce, the border guards said, was holding along the river on Friday."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "say", "the border guards")
+    assert claim.content == "The truce, the border guards said, was holding along the river on Friday"
+
+
+def test_quoted_as_saying_takes_the_passive_subject_as_speaker(extract):
+    claim = only(extract("The defence minister was quoted as telling cadets that the pause would be short."))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "tell", "The defence minister")
+    assert claim.content == "the pause would be short"
+
+
+def test_blame_is_a_speech_act(extract):
+    claim = only(extract("The interior minister blamed the militia for the ambush on the convoy."))
+    assert (claim.cue, claim.speaker_text) == ("blame", "The interior minister")
