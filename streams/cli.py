@@ -136,14 +136,37 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if not (args.sets or (args.gold and args.corpus)) or (args.sets and args.what != "claims"):
+        print("eval needs --gold FILE --corpus PATH, or (claims only) --sets DIR [DIR ...]", file=sys.stderr)
+        return 2
     if args.what == "entities":
         from agents.evaluation.entities import evaluate_entities, format_entities_report
 
         print(format_entities_report(evaluate_entities(Path(args.gold), Path(args.corpus))))
+    elif args.sets:
+        from agents.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
+
+        sets = [item for root in args.sets for item in gold_sets(Path(root))]
+        print(format_sets_report(evaluate_sets(sets, learned_signals=args.learned_signals)))
     else:
         from agents.evaluation.claims import evaluate_claims, format_claims_report
 
         print(format_claims_report(evaluate_claims(Path(args.gold), Path(args.corpus))))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from agents.evaluation.train_signals import held_out_report, train
+
+    settings = get_settings()
+    if args.held_out:
+        print(held_out_report(Path(args.data), settings))
+        return 0
+    from agents.nlp.signal_model import DEFAULT_MODEL
+
+    out = Path(args.out) if args.out else DEFAULT_MODEL
+    model = train(Path(args.data), out, settings)
+    print(f"signal model: {len(model.signal.weights)} features, written to {out}")
     return 0
 
 
@@ -206,9 +229,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = sub.add_parser("eval", help="score entities or claims against a gold set")
     evaluation.add_argument("what", choices=["entities", "claims"])
-    evaluation.add_argument("--gold", required=True)
-    evaluation.add_argument("--corpus", required=True)
+    evaluation.add_argument("--gold", help="gold JSONL (with --corpus)")
+    evaluation.add_argument("--corpus", help="the articles the gold file annotates")
+    evaluation.add_argument(
+        "--sets",
+        nargs="+",
+        metavar="DIR",
+        help="claims: folders of gold sets (each crisis: gold.jsonl + articles.jsonl)",
+    )
+    evaluation.add_argument(
+        "--learned-signals",
+        action=argparse.BooleanOptionalAction,
+        help="claims: with (or without) the learned signal model, whatever SITREP_LEARNED_SIGNALS says",
+    )
     evaluation.set_defaults(func=cmd_eval)
+
+    training = sub.add_parser("train", help="rebuild the learned signal model from the team-written training corpus")
+    training.add_argument("what", choices=["signals"])
+    training.add_argument("--data", default="corpus/claims-training", help="folder of annotated crisis folders")
+    training.add_argument("--out", help="where to write the model JSON (default: the built-in model file)")
+    training.add_argument(
+        "--held-out", action="store_true", help="print rules vs model per crisis, each left out of training in turn"
+    )
+    training.set_defaults(func=cmd_train)
 
     extract = sub.add_parser("extract", help="offline enrichment: one EnrichedArticle per input Article")
     extract.add_argument("input")

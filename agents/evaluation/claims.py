@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from agents.nlp.actors import ArticleActors
 from agents.nlp.claims import QUOTE_MARKS, ClaimExtractor, paragraphs
 from agents.nlp.factory import build_enricher
+from agents.nlp.pipeline import Enricher
 from streams.corpus import read_corpus
 from streams.records import Claim
 from streams.settings import Settings, get_settings
@@ -38,6 +39,7 @@ class GoldClaim:
     speaker_actor: str | None
     signal: str
     category: str
+    cue: str | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> GoldClaim:
@@ -49,6 +51,7 @@ class GoldClaim:
             speaker_actor=data["speaker_actor"],
             signal=data["signal"],
             category=data["category"],
+            cue=data.get("cue"),
         )
 
 
@@ -101,6 +104,23 @@ class SystemScore:
             gold = sum(n for (g, _), n in self.confusion.items() if g == signal)
             scores.append(harmonic(ratio(hits, predicted), ratio(hits, gold)))
         return sum(scores) / len(scores)
+
+    def absorb(self, other: SystemScore) -> None:
+        """Add another set's counts (pooling several gold sets)."""
+        counts = (
+            "matched",
+            "predicted",
+            "gold",
+            "speaker_correct",
+            "speaker_total",
+            "signal_correct",
+            "category_correct",
+        )
+        for name in counts:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.kind_found.update(other.kind_found)
+        self.kind_gold.update(other.kind_gold)
+        self.confusion.update(other.confusion)
 
     def kind_recall(self, kind: str) -> float:
         return ratio(self.kind_found[kind], self.kind_gold[kind])
@@ -225,10 +245,12 @@ def read_gold(path: Path) -> dict[str, list[GoldClaim]]:
     return by_article
 
 
-def evaluate_claims(gold_path: Path, corpus_path: Path, settings: Settings | None = None) -> ClaimsResult:
+def evaluate_claims(
+    gold_path: Path, corpus_path: Path, settings: Settings | None = None, enricher: Enricher | None = None
+) -> ClaimsResult:
     """Run the production Enricher (one parse per article) and textacy on the same Docs; score both."""
     settings = settings or get_settings()
-    enricher = build_enricher(settings)
+    enricher = enricher or build_enricher(settings)
     gold = read_gold(gold_path)
     articles = [article for article in read_corpus(corpus_path, settings.max_text_bytes).articles if article.id in gold]
     ours, baseline = SystemScore("sitrep"), SystemScore("textacy direct_quotations")
@@ -238,6 +260,52 @@ def evaluate_claims(gold_path: Path, corpus_path: Path, settings: Settings | Non
         actors = enricher.actors.annotate(doc)
         baseline.add(gold[article.id], textacy_claims(doc, article.id, actors, enricher.claims), doc)
     return ClaimsResult(ours=ours, baseline=baseline, articles=len(articles))
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    name: str
+    gold: Path
+    corpus: Path
+
+
+def gold_sets(root: Path) -> list[GoldSet]:
+    """The crisis folders under `root` (each with gold.jsonl and articles.jsonl), or `root` itself if it is one."""
+    root = Path(root)
+    folders = [root] if (root / "gold.jsonl").exists() else sorted(p for p in root.iterdir() if p.is_dir())
+    sets = [GoldSet(p.name, p / "gold.jsonl", p / "articles.jsonl") for p in folders if (p / "gold.jsonl").exists()]
+    if not sets:
+        raise ValueError(f"{root}: no folder with gold.jsonl and articles.jsonl")
+    return sets
+
+
+def evaluate_sets(
+    sets: Sequence[GoldSet], settings: Settings | None = None, learned_signals: bool | None = None
+) -> list[tuple[str, ClaimsResult]]:
+    """One result per set, then the pooled result ("pooled"), from one Enricher."""
+    settings = settings or get_settings()
+    enricher = build_enricher(settings, learned_signals=learned_signals)
+    rows = [(item.name, evaluate_claims(item.gold, item.corpus, settings, enricher)) for item in sets]
+    pooled = ClaimsResult(SystemScore("sitrep"), SystemScore("textacy direct_quotations"), 0)
+    for _, result in rows:
+        pooled.ours.absorb(result.ours)
+        pooled.baseline.absorb(result.baseline)
+        pooled.articles += result.articles
+    return [*rows, ("pooled", pooled)]
+
+
+def format_sets_report(rows: Sequence[tuple[str, ClaimsResult]]) -> str:
+    """One line per set and the pooled line: claims, F1, speaker-actor accuracy and signal macro-F1 of both systems;
+    then the full report of the pooled result."""
+    columns = f"{'F1':>8}{'speaker':>9}{'signal':>8}"
+    lines = [f"{'set':28}{'claims':>7}{columns}   | textacy{columns}"]
+    for name, result in rows:
+        ours, base = result.ours, result.baseline
+        lines.append(
+            f"{name:28}{ours.gold:>7}{ours.f1:>8.3f}{ours.speaker_accuracy:>9.3f}{ours.signal_macro_f1:>8.3f}"
+            f"   |        {base.f1:>8.3f}{base.speaker_accuracy:>9.3f}{base.signal_macro_f1:>8.3f}"
+        )
+    return "\n".join(lines) + "\n\n" + format_claims_report(rows[-1][1])
 
 
 def format_claims_report(result: ClaimsResult) -> str:

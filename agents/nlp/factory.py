@@ -6,11 +6,16 @@ from agents.nlp.actors import ActorGazetteer
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.pipeline import Enricher, load_nlp
 from agents.nlp.quantities import rules_for
+from agents.nlp.signal_model import DEFAULT_MODEL
+from agents.nlp.signals import SignalClassifier
 from agents.situation.config import SituationMatcher
 from streams.settings import Settings
 
 
-def build_enricher(settings: Settings) -> Enricher:
+def build_enricher(settings: Settings, learned_signals: bool | None = None) -> Enricher:
+    """`learned_signals` overrides the setting (training the model needs the rules' plain reading)."""
+    learned_signals = settings.learned_signals if learned_signals is None else learned_signals
+    signals = SignalClassifier.load(model_path=DEFAULT_MODEL if learned_signals else None)
     nlp = load_nlp(settings.spacy_model)
     rules_for(nlp.vocab)  # compile the quantity rules now, not on the first article
     return Enricher(
@@ -18,5 +23,5 @@ def build_enricher(settings: Settings) -> Enricher:
         actors=ActorGazetteer.load(nlp, settings.actors_path),
         parse_batch_size=settings.parse_batch_size,
         situations=SituationMatcher.load(settings.situations_path),
-        claims=ClaimExtractor.load(),
+        claims=ClaimExtractor.load(signals=signals),
     )

@@ -17,6 +17,7 @@ import yaml
 from spacy.tokens import Span, Token
 
 from agents.nlp.docs import head_indices, root_depths
+from agents.nlp.signal_model import RuleView, SignalModel
 
 DEFAULT_LEXICON = Path(__file__).parent / "data" / "signals.yaml"
 ESCALATION, DEESCALATION, NEUTRAL = "escalation", "de-escalation", "neutral"
@@ -62,6 +63,14 @@ class Rule:
     priority: int = 0  # higher wins over nearness to the root (words that recast the whole claim: "hysteria")
 
 
+@dataclass(frozen=True)
+class RuledReading:
+    view: RuleView
+    match: Match | None  # the signal-bearing lexicon term, if any
+    anchor: Token | None  # the word the reading hangs on (for stance)
+    market: bool  # a price move read by the market rules, which the model leaves alone
+
+
 class Unit(NamedTuple):  # a tuple: built for every word of every claim, far cheaper than a frozen dataclass
     """A word for matching: hyphenated compounds ("build-up", "de-escalation") are one unit, as in the lexicon."""
 
@@ -77,6 +86,7 @@ class Match:
     depth: int
     term_negators: bool  # the matched term itself contains a negator ("no threats", "not planning anything")
     conceded: bool  # before a contrast ("X can't go on, but I would suggest Y"): the main point is after it
+    negated: bool = False  # a negator or a verb of undoing governs the anchor
 
     @property
     def rank(self) -> tuple[bool, int, int, int]:
@@ -94,7 +104,8 @@ def _terms(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 class SignalClassifier:
     """Rules and lexicons from one YAML file; `classify` is pure and cheap (one pass over the claim's tokens)."""
 
-    def __init__(self, config: dict):
+    def __init__(self, config: dict, model: SignalModel | None = None):
+        self.model = model  # the learned second opinion; None reads by the rules alone
         self.max_gap = int(config.get("max_gap", 2))
         self.categories = {
             name: Category(
@@ -132,6 +143,7 @@ class SignalClassifier:
         self.negator_pronouns = _words(negation["pronouns"])
         self.transparent_heads = _words(negation["transparent_heads"])
         self.reversal_words = frozenset(term[0] for term in _terms(negation["reversals"]))
+        self.starting_particles = _words(negation["starting_particles"])
         hedging = config["hedging"]
         self.hedge_modals = _words(hedging["modals"])
         self.hedge_words: dict[str, list[tuple[str, ...]]] = {}
@@ -174,15 +186,30 @@ class SignalClassifier:
         )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> SignalClassifier:
+    def load(cls, path: Path | None = None, model_path: Path | None = None) -> SignalClassifier:
+        """The lexicon and, with `model_path`, a learned model (agents/nlp/signal_model.py) for what it misses."""
         with open(path or DEFAULT_LEXICON, encoding="utf-8") as handle:
-            return cls(yaml.safe_load(handle))
+            config = yaml.safe_load(handle)
+        return cls(config, SignalModel.load(model_path) if model_path is not None else None)
 
     # ------------------------------------------------------------------ classification
 
     def classify(self, content: Span, cue: str | None, speaker_actor: str | None, kind: str) -> SignalReading:
         cue = (cue or "").lower() or None
         tokens = list(content)  # iterating a Span builds every Token anew: list them once
+        ruled = self._rule_reading(content, tokens, cue)
+        category, signal = ruled.view.category, ruled.view.signal
+        if self.model is not None and not ruled.market:
+            category, signal = self.model.revise(content, cue, kind, ruled.view)
+        weight = self._weight(category, signal, ruled.match)
+        stance = self._stance(content, tokens, ruled.anchor, speaker_actor, kind)
+        return SignalReading(category, signal, weight, ruled.view.hedged, ruled.view.negated, stance)
+
+    def rule_view(self, content: Span, cue: str | None) -> RuleView:
+        """What the rules alone read in a claim (the learned model's input)."""
+        return self._rule_reading(content, list(content), (cue or "").lower() or None).view
+
+    def _rule_reading(self, content: Span, tokens: list[Token], cue: str | None) -> RuledReading:
         skipped = self._conditional_tokens(content, tokens)
         units = _units(tokens, skipped)
         forms = frozenset().union(*(unit.forms for unit in units)) if units else frozenset()
@@ -191,7 +218,8 @@ class SignalClassifier:
 
         negators = tuple(token for token in tokens if self._is_negator(token))
         market = self._market_reading(units)
-        match = None if market else self._best_match(content, tokens, units, forms, cue, negators)
+        candidates = [] if market else self._candidates(content, tokens, units, forms, cue, negators)
+        match = self._pick(candidates)
         if market:
             category, signal, negated, anchor = "MARKET_REACTION", market, False, None
         elif match:
@@ -200,13 +228,19 @@ class SignalClassifier:
         else:
             category, signal, negated = self._cue_only_reading(negators, cue)
             anchor = content.root if len(content) else None
-
         category, signal = self._speech_act(category, signal, cue, question, anchor, content)
-        weight = self._weight(category, signal, match if not market else None)
-        stance = self._stance(content, tokens, anchor, speaker_actor, kind)
-        return SignalReading(category, signal, weight, hedged, negated, stance)
+        evidence = tuple(sorted({(candidate.rule.category, candidate.negated) for candidate in candidates}))
+        view = RuleView(signal, category, negated, hedged, evidence)
+        return RuledReading(view, match, anchor, market is not None)
 
-    def _best_match(
+    def _pick(self, candidates: Sequence[Match]) -> Match | None:
+        """The signal-bearing occurrence: after any concession, nearest the root of the claim, then by rule order."""
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda match: match.rank)
+        return self._dual_track(best, candidates) or best
+
+    def _candidates(
         self,
         content: Span,
         tokens: Sequence[Token],
@@ -214,8 +248,8 @@ class SignalClassifier:
         forms: frozenset[str],
         cue: str | None,
         negators: Sequence[Token],
-    ) -> Match | None:
-        """The signal-bearing occurrence: after any concession, nearest the root of the claim, then by rule order."""
+    ) -> list[Match]:
+        """Every occurrence of a rule's term that applies here."""
         contrast = self._last_contrast(content, tokens)
         words = sum(1 for token in tokens if not token.is_punct)
         eligible: dict[int, bool] = {}
@@ -239,11 +273,10 @@ class SignalClassifier:
                     continue  # "no one should doubt ...": the double negative carries what it governs
                 term_negators = any(self._is_negator(token) for token in heads)
                 conceded = contrast is not None and anchor.i < contrast
-                candidates.append(Match(rule_index, rule, anchor, _depth(anchor, content), term_negators, conceded))
-        if not candidates:
-            return None
-        best = min(candidates, key=lambda match: match.rank)
-        return self._dual_track(best, candidates) or best
+                candidates.append(
+                    Match(rule_index, rule, anchor, _depth(anchor, content), term_negators, conceded, negated)
+                )
+        return candidates
 
     @staticmethod
     def _rule_applies(rule: Rule, forms: frozenset[str], cue: str | None, words: int) -> bool:
@@ -382,8 +415,13 @@ class SignalClassifier:
         if any(self._reaches(token, anchor, content) for token in negators):
             return True
         return any(
-            token.i != anchor.i and token.lemma_.lower() in self.reversal_words for token in _chain(anchor, content)
+            token.i != anchor.i and token.lemma_.lower() in self.reversal_words and not self._outbreak(token)
+            for token in _chain(anchor, content)
         )
+
+    def _outbreak(self, verb: Token) -> bool:
+        """ "Fighting broke out": a particle that makes the verb of undoing a verb of starting."""
+        return any(child.dep_ == "prt" and child.lower_ in self.starting_particles for child in verb.children)
 
     def _reaches(self, negator: Token, anchor: Token, content: Span) -> bool:
         """Does the negated word (the negator's head) dominate the anchor, with no transparent head on the way?"""

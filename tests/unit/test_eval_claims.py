@@ -117,3 +117,66 @@ def test_eval_command_on_a_small_gold_set(tmp_path):
     assert result.baseline.kind_found["direct_quote"] == 1 and result.baseline.kind_found["assertion"] == 0
     report = format_claims_report(result)
     assert "textacy direct_quotations" in report and "speaker-actor accuracy" in report
+
+
+def write_set(folder, text: str, rows: list[dict]) -> None:
+    """One crisis folder (articles.jsonl + gold.jsonl) holding one article."""
+    folder.mkdir(parents=True)
+    article = {"id": folder.name, "published_at": "2024-03-01T10:00:00+00:00", "text": text}
+    (folder / "articles.jsonl").write_text(json.dumps(article) + "\n", encoding="utf-8")
+    with open(folder / "gold.jsonl", "w", encoding="utf-8") as out:
+        for row in rows:
+            start = text.index(row["content"])
+            row = {"article": folder.name, "category": "OTHER", "content_start": start} | row
+            out.write(json.dumps(row | {"content_end": start + len(row["content"])}) + "\n")
+
+
+def test_sets_give_one_row_each_and_a_pooled_row(tmp_path):
+    from agents.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
+
+    write_set(
+        tmp_path / "alpha",
+        "The border guards said the crossing was closed again on Friday.",
+        [
+            {
+                "content": "the crossing was closed again on Friday",
+                "kind": "indirect",
+                "speaker_actor": None,
+                "signal": "escalation",
+            }
+        ],
+    )
+    write_set(
+        tmp_path / "beta",
+        "Kenya has sent more troops to the frontier. The talks resumed in Nairobi.",
+        [
+            {
+                "content": "Kenya has sent more troops to the frontier",
+                "kind": "assertion",
+                "speaker_actor": None,
+                "signal": "escalation",
+            },
+            {
+                "content": "The talks resumed in Nairobi",
+                "kind": "assertion",
+                "speaker_actor": None,
+                "signal": "de-escalation",
+            },
+        ],
+    )
+    sets = gold_sets(tmp_path)
+    assert [item.name for item in sets] == ["alpha", "beta"]
+    rows = evaluate_sets(sets)
+    assert [name for name, _ in rows] == ["alpha", "beta", "pooled"]
+    pooled = rows[-1][1].ours
+    assert pooled.gold == 3 == sum(result.ours.gold for _, result in rows[:-1])
+    assert pooled.matched == sum(result.ours.matched for _, result in rows[:-1])
+    report = format_sets_report(rows)
+    assert report.splitlines()[3].startswith("pooled") and "signal macro-F1" in report
+
+
+def test_a_folder_without_gold_sets_is_an_error(tmp_path):
+    from agents.evaluation.claims import gold_sets
+
+    with pytest.raises(ValueError, match="no folder with gold.jsonl"):
+        gold_sets(tmp_path)
