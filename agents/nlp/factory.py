@@ -22,6 +22,6 @@ def build_enricher(settings: Settings, learned_signals: bool | None = None) -> E
         nlp=nlp,
         actors=ActorGazetteer.load(nlp, settings.actors_path),
         parse_batch_size=settings.parse_batch_size,
-        situations=SituationMatcher.load(settings.situations_path),
+        situations=SituationMatcher.load(settings.situations_path, settings.actors_path),
         claims=ClaimExtractor.load(signals=signals),
     )
