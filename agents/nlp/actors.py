@@ -29,8 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from agents.nlp.docs import doc_text
-from agents.nlp.gazetteer import DEFAULT_GAZETTEER, OFFICE_HOLDERS, merge_gazetteers, read_gazetteer
-from agents.nlp.world import world_countries
+from agents.nlp.gazetteer import gazetteer_data
 from streams.records import Entity
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -222,11 +221,7 @@ class ActorGazetteer:
 
     @classmethod
     def load(cls, nlp: Language, extra_path: Path | None = None) -> ActorGazetteer:
-        data = {"countries": world_countries()}
-        for path in (DEFAULT_GAZETTEER, OFFICE_HOLDERS):
-            data = merge_gazetteers(data, read_gazetteer(path))
-        if extra_path is not None:
-            data = merge_gazetteers(data, read_gazetteer(Path(extra_path)))
+        data = gazetteer_data(extra_path)
         phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         for key, forms in surface_forms(data).items():
             if forms:

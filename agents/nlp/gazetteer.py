@@ -8,6 +8,7 @@ silently ignored. Files merge section by section: mappings recursively, lists ap
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -133,6 +134,40 @@ def yaml_line(text: str, loc: tuple) -> int:
         else:
             break
     return line
+
+
+@cache
+def gazetteer_data(extra_path: Path | None = None) -> dict:
+    """The whole gazetteer: the world's countries (agents/nlp/world.py), then the curated files, then a user's file
+    over them. Read once per process and path; callers must not modify it."""
+    from agents.nlp.world import world_countries
+
+    data = {"countries": world_countries()}
+    for path in (DEFAULT_GAZETTEER, OFFICE_HOLDERS, *([Path(extra_path)] if extra_path is not None else [])):
+        data = merge_gazetteers(data, read_gazetteer(path))
+    return data
+
+
+def party_forms(data: dict, code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(actor codes, single-word keywords) of one party to a situation: a country with its government, forces, capital
+    and office holders ("IND" -> IND, IND_GOV; india, indian, delhi, modi ...), or an organisation or armed group."""
+    countries, organisations = data.get("countries", {}), data.get("organisations", {})
+    if code in countries:
+        entry = countries[code]
+        codes = {code, entry.get("government") or f"{code}_GOV"}
+        sections = ("names", "adjectives", "people", "capitals", "institutions", "armed_forces")
+    elif code in organisations:
+        entry = organisations[code]
+        codes = {code}
+        sections = ("names", "adjectives")
+    else:
+        raise ValueError(f"party {code!r} is neither a country nor an organisation of the actor gazetteer")
+    forms = [form for section in sections for form in entry.get(section, [])]
+    for person in data.get("people", []):
+        if person["code"] in codes:
+            forms += person.get("short", [])  # distinctive surnames only: "Modi", not "Singh"
+    keywords = {form.lower() for form in forms if form.isalpha() and len(form) > 2}
+    return frozenset(codes), frozenset(keywords)
 
 
 def merge_gazetteers(base: dict, extra: dict) -> dict:

@@ -1,12 +1,19 @@
-"""Situations as configuration: which actors and keywords put an article in a situation (YAML, see data/)."""
+"""Situations as configuration: which actors and keywords put an article in a situation (YAML, see data/).
+
+A situation is declared either by its parties alone (`parties: [IND, PAK]`: each party's codes and words come from the
+actor gazetteer, and an article belongs when it touches every party) or with explicit `all_of` groups.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
+
+from agents.nlp.gazetteer import gazetteer_data, party_forms
 
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "data" / "situations.yaml"
 
@@ -33,7 +40,14 @@ class Situation:
         return all(group.touched_by(actors, terms) for group in self.all_of)
 
 
-def parse_situation(entry: Mapping) -> Situation:
+def parse_situation(entry: Mapping, gazetteer: Mapping | None = None) -> Situation:
+    """A situation from its config entry; `gazetteer` (agents/nlp/gazetteer.py data) expands parties-only entries."""
+    if "id" not in entry:
+        raise ValueError(f"a situation needs an id: {dict(entry)}")
+    unknown = set(entry) - {"id", "name", "parties", "all_of"}
+    if unknown:
+        raise ValueError(f"situation {entry['id']!r}: unknown keys {sorted(unknown)}")
+    parties = [str(code) for code in entry.get("parties") or ()]
     groups = tuple(
         MatchGroup(
             actors=frozenset(group.get("actors") or ()),
@@ -41,13 +55,17 @@ def parse_situation(entry: Mapping) -> Situation:
         )
         for group in entry.get("all_of") or ()
     )
+    if not groups and parties:
+        sides = [party_forms(gazetteer or gazetteer_data(), code) for code in parties]
+        groups = tuple(MatchGroup(actors=codes, keywords=keywords) for codes, keywords in sides)
+        parties = [code for codes, _ in sides for code in sorted(codes)]
     if not groups:
-        raise ValueError(f"situation {entry.get('id')!r} needs at least one group under all_of")
+        raise ValueError(f"situation {entry['id']!r} needs its parties or at least one group under all_of")
     return Situation(
         id=str(entry["id"]),
         name=str(entry.get("name") or entry["id"]),
         all_of=groups,
-        parties=frozenset(entry.get("parties") or ()),
+        parties=frozenset(parties),
     )
 
 
@@ -56,11 +74,14 @@ class SituationMatcher:
     situations: tuple[Situation, ...]
 
     @classmethod
-    def load(cls, path: Path | None = None) -> SituationMatcher:
-        """Read a situations YAML file; the built-in russia-ukraine config when `path` is None."""
+    @cache
+    def load(cls, path: Path | None = None, actors_path: Path | None = None) -> SituationMatcher:
+        """Read a situations YAML file (the built-in russia-ukraine config when `path` is None); parties-only
+        situations take their words from the actor gazetteer, with the user's `actors_path` file merged in."""
         with (path or DEFAULT_SITUATIONS).open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
-        situations = tuple(parse_situation(entry) for entry in data.get("situations") or ())
+        gazetteer = gazetteer_data(actors_path)
+        situations = tuple(parse_situation(entry, gazetteer) for entry in data.get("situations") or ())
         ids = [situation.id for situation in situations]
         if len(ids) != len(set(ids)):
             raise ValueError(f"duplicate situation ids in {path or DEFAULT_SITUATIONS}")

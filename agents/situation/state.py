@@ -372,7 +372,7 @@ def driver(weighted: indicators.Weighted) -> Driver:
 
 def new_situation_state(situation: str, settings: Settings) -> SituationState:
     """An empty state with the lateness, retention and parties configured in `settings` (streams.settings.Settings)."""
-    matcher = SituationMatcher.load(settings.situations_path)
+    matcher = SituationMatcher.load(settings.situations_path, settings.actors_path)
     return SituationState(
         situation,
         lateness=timedelta(hours=settings.lateness_hours),
