@@ -126,6 +126,9 @@ class SituationSnapshot(Record):
     as_of: AwareDatetime
     window: str = "24h"
     escalation_index: float = Field(ge=0, le=100)
+    # Central credible interval of the index (docs/indicators.md: 80 % by default); older snapshots carry none.
+    escalation_index_low: float | None = Field(default=None, ge=0, le=100)
+    escalation_index_high: float | None = Field(default=None, ge=0, le=100)
     balance: float = Field(ge=-1, le=1)
     escalation_weight: float = Field(ge=0)
     deescalation_weight: float = Field(ge=0)

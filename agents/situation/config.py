@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from agents.situation.estimate import DEFAULT_PARAMETERS, IndexParameters
+
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "data" / "situations.yaml"
 
 
@@ -28,6 +30,7 @@ class Situation:
     name: str
     all_of: tuple[MatchGroup, ...]
     parties: frozenset[str] = frozenset()  # actor codes of the parties to the conflict (their own claims weigh more)
+    index: IndexParameters = DEFAULT_PARAMETERS  # the estimate's priors and alert thresholds (`index:` section)
 
     def matches(self, actors: Mapping[str, int], terms: frozenset[str]) -> bool:
         return all(group.touched_by(actors, terms) for group in self.all_of)
@@ -48,6 +51,7 @@ def parse_situation(entry: Mapping) -> Situation:
         name=str(entry.get("name") or entry["id"]),
         all_of=groups,
         parties=frozenset(entry.get("parties") or ()),
+        index=IndexParameters(**(entry.get("index") or {})),
     )
 
 
@@ -69,6 +73,10 @@ class SituationMatcher:
     def parties(self, situation_id: str) -> frozenset[str]:
         """The parties of a situation; none for an id that is not (or no longer) configured."""
         return next((s.parties for s in self.situations if s.id == situation_id), frozenset())
+
+    def index_parameters(self, situation_id: str) -> IndexParameters:
+        """The estimate's parameters of a situation; the defaults for an id that is not (or no longer) configured."""
+        return next((s.index for s in self.situations if s.id == situation_id), DEFAULT_PARAMETERS)
 
     def match(self, actors: Mapping[str, int], terms: Iterable[str]) -> list[str]:
         """Ids of every situation the article belongs to, in config order."""
