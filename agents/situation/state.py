@@ -294,6 +294,7 @@ class SituationState:
             escalation_index=round(main.escalation_index, 4),
             escalation_index_low=round(main.escalation_index_low, 4),
             escalation_index_high=round(main.escalation_index_high, 4),
+            escalation_index_level=self.parameters.credible_level,
             balance=round(main.balance, 4),
             escalation_weight=round(main.escalation_weight, 4),
             deescalation_weight=round(main.deescalation_weight, 4),
