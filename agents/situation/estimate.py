@@ -46,7 +46,7 @@ class IndexParameters(BaseModel):
     credible_level: float = Field(default=0.8, gt=0, lt=1)  # central posterior mass between low and high
     amber_enter: float = Field(default=40.0, ge=0, le=100)  # index at which amber starts
     amber_exit: float = Field(default=25.0, ge=0, le=100)  # index below which amber ends
-    red_enter: float = Field(default=60.0, ge=0, le=100)  # the interval's LOW bound at which red starts
+    red_enter: float = Field(default=55.0, ge=0, le=100)  # the interval's LOW bound at which red starts
     red_exit: float = Field(default=45.0, ge=0, le=100)  # the low bound below which red ends
     red_min_sources: int = Field(default=2, ge=1)  # independent outlets reporting escalation, for red
 
