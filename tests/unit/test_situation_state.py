@@ -174,6 +174,24 @@ def test_the_stored_state_is_json_and_restores_the_same_snapshot():
     assert restored.snapshot() == state.snapshot()
 
 
+def test_a_state_stored_before_the_interval_recomputes_its_hourly_series():
+    """Version 1 heads hold (index, sources) per hour and no parameters: restored, the series is rebuilt from the
+    buckets by the next report, and the snapshots match a state that never went through storage."""
+    state = new_state()
+    for i in range(6):
+        state.add(article(f"a{i}", i * 5, escalation(f"a{i}")))
+    stored = json.loads(json.dumps(state.to_dict()))
+    head = stored["head"]
+    head["version"] = 1
+    del head["parameters"]
+    head["hourly"] = {hour: [value[0], value[2]] for hour, value in head["hourly"].items()}
+    restored = SituationState.from_dict(stored)
+    nxt = article("next", 31, escalation("next"))
+    assert restored.add(nxt) and state.add(nxt)
+    assert restored.snapshot() == state.snapshot()
+    assert restored.hourly == state.hourly
+
+
 def test_changes_written_bucket_by_bucket_rebuild_the_state():
     state, table = new_state(retention_days=1, lateness_hours=6), {}
     for i in range(12):
