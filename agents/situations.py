@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 def export_snapshot(snapshot: SituationSnapshot) -> None:
     situation = snapshot.situation
     metrics.SITUATION_INDEX.labels(situation).set(snapshot.escalation_index)
+    if snapshot.escalation_index_low is not None and snapshot.escalation_index_high is not None:
+        metrics.SITUATION_INDEX_BOUND.labels(situation, "low").set(snapshot.escalation_index_low)
+        metrics.SITUATION_INDEX_BOUND.labels(situation, "high").set(snapshot.escalation_index_high)
     metrics.SITUATION_BALANCE.labels(situation).set(snapshot.balance)
     metrics.SITUATION_ESCALATION_WEIGHT.labels(situation).set(snapshot.escalation_weight)
     metrics.SITUATION_DEESCALATION_WEIGHT.labels(situation).set(snapshot.deescalation_weight)

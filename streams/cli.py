@@ -104,6 +104,7 @@ def replay_offline(articles, out: Path) -> int:
     for snapshot in latest.values():
         print(
             f"  {snapshot.situation}: as of {snapshot.as_of:%Y-%m-%d %H:%M} index {snapshot.escalation_index:.1f} "
+            f"({snapshot.escalation_index_low:.1f}–{snapshot.escalation_index_high:.1f}) "
             f"balance {snapshot.balance:+.2f} alert {snapshot.alert_level}",
             file=sys.stderr,
         )

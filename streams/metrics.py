@@ -80,6 +80,12 @@ CLAIMS_EXTRACTED = Counter(
 SITUATION_INDEX = Gauge(
     "sitrep_situation_escalation_index", "Escalation index 0-100 (24h window)", ["situation"], registry=REGISTRY
 )
+SITUATION_INDEX_BOUND = Gauge(
+    "sitrep_situation_escalation_index_bound",
+    "Credible interval of the escalation index (24h window, 80 % unless configured): bound=low|high",
+    ["situation", "bound"],
+    registry=REGISTRY,
+)
 SITUATION_BALANCE = Gauge(
     "sitrep_situation_balance",
     "Balance -1..+1, positive = escalation outweighs de-escalation",

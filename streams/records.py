@@ -126,6 +126,11 @@ class SituationSnapshot(Record):
     as_of: AwareDatetime
     window: str = "24h"
     escalation_index: float = Field(ge=0, le=100)
+    # Central credible interval of the index holding `escalation_index_level` of the posterior (docs/indicators.md);
+    # snapshots written before the interval existed carry none.
+    escalation_index_low: float | None = Field(default=None, ge=0, le=100)
+    escalation_index_high: float | None = Field(default=None, ge=0, le=100)
+    escalation_index_level: float | None = Field(default=None, gt=0, lt=1)
     balance: float = Field(ge=-1, le=1)
     escalation_weight: float = Field(ge=0)
     deescalation_weight: float = Field(ge=0)

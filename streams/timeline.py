@@ -23,6 +23,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 ALERT_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828"}
+BAND_COLOUR = "#3949ab"  # the index's credible interval
 DRIVER_WIDTH = 60  # characters of the top driver shown in the table
 ANNOTATIONS = 6  # at most this many driver labels on the chart
 
@@ -34,6 +35,9 @@ class Point:
     situation: str
     at: datetime  # as_of in UTC
     index: float
+    low: float | None  # credible interval of the index; None in snapshots written before it existed
+    high: float | None
+    level: float | None  # its credible level
     balance: float
     alert_level: str
     driver: str | None  # "SPEAKER: content" of the top driver
@@ -44,6 +48,8 @@ class DailyRow:
     situation: str
     day: date
     index: float  # end of day
+    low: float | None  # end-of-day credible interval
+    high: float | None
     peak: float  # highest index during the day
     balance: float  # end of day
     alert_level: str  # end of day
@@ -76,8 +82,11 @@ def to_point(snapshot: SituationSnapshot, window: str) -> Point:
     """The snapshot's index and balance in `window`: its own fields for its main window, else `windows[window]`."""
     if window == snapshot.window:
         index, balance = snapshot.escalation_index, snapshot.balance
+        low, high = snapshot.escalation_index_low, snapshot.escalation_index_high
     elif window in snapshot.windows:
-        index, balance = snapshot.windows[window]["escalation_index"], snapshot.windows[window]["balance"]
+        figures = snapshot.windows[window]
+        index, balance = figures["escalation_index"], figures["balance"]
+        low, high = figures.get("escalation_index_low"), figures.get("escalation_index_high")
     else:
         known = ", ".join([snapshot.window, *snapshot.windows])
         raise ValueError(f"window {window!r} is not in the snapshots (they have: {known})")
@@ -85,6 +94,9 @@ def to_point(snapshot: SituationSnapshot, window: str) -> Point:
         situation=snapshot.situation,
         at=snapshot.as_of.astimezone(UTC),
         index=index,
+        low=low,
+        high=high,
+        level=snapshot.escalation_index_level,
         balance=balance,
         alert_level=snapshot.alert_level,
         driver=describe_driver(snapshot),
@@ -108,6 +120,8 @@ def daily_rows(snapshots: Iterable[SituationSnapshot], window: str = "24h") -> l
                 situation=situation,
                 day=day,
                 index=last.index,
+                low=last.low,
+                high=last.high,
                 peak=max(p.index for p in day_points),
                 balance=last.balance,
                 alert_level=last.alert_level,
@@ -124,9 +138,16 @@ def truncate(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def format_interval(low: float | None, high: float | None) -> str:
+    return f"{low:5.1f}–{high:5.1f}" if low is not None and high is not None else f"{'-':^11}"
+
+
 def format_table(rows: Sequence[DailyRow]) -> str:
-    """A plain-text table, one block per situation."""
-    header = f"{'day':<10}  {'index':>5}  {'peak':>5}  {'balance':>7}  {'alert':<5}  {'snaps':>5}  top driver"
+    """A plain-text table, one block per situation; `interval` is the index's credible interval (80 % by default)."""
+    header = (
+        f"{'day':<10}  {'index':>5}  {'interval':^11}  {'peak':>5}  {'balance':>7}  {'alert':<5}  {'snaps':>5}  "
+        "top driver"
+    )
     lines: list[str] = []
     situation = None
     for row in rows:
@@ -134,7 +155,8 @@ def format_table(rows: Sequence[DailyRow]) -> str:
             situation = row.situation
             lines += (["", f"situation {situation}"] if lines else [f"situation {situation}"]) + [header]
         lines.append(
-            f"{row.day.isoformat():<10}  {row.index:5.1f}  {row.peak:5.1f}  {row.balance:+7.2f}  "
+            f"{row.day.isoformat():<10}  {row.index:5.1f}  {format_interval(row.low, row.high)}  {row.peak:5.1f}  "
+            f"{row.balance:+7.2f}  "
             f"{row.alert_level:<5}  {row.snapshots:5d}  {truncate(row.driver, DRIVER_WIDTH)}"
         )
     return "\n".join(lines)
@@ -172,7 +194,8 @@ def as_steps(times: Sequence[datetime], values: Sequence[float]) -> tuple[list[d
 
 
 def render_png(snapshots: Iterable[SituationSnapshot], path: Path, window: str = "24h") -> None:
-    """Escalation index over event time on alert-level bands, balance below, drivers labelled at the biggest moves."""
+    """Escalation index and its credible interval (a band) over event time on alert-level backgrounds, balance below,
+    drivers labelled at the biggest moves."""
     series = points(snapshots, window)
     situations = sorted({p.situation for p in series})
     if len(situations) != 1:
@@ -183,6 +206,11 @@ def render_png(snapshots: Iterable[SituationSnapshot], path: Path, window: str =
     )
     for start, end, level in alert_spans(series):
         index_axis.axvspan(start, end, color=ALERT_COLOURS[level], alpha=0.13, linewidth=0)
+    banded = [p for p in series if p.low is not None and p.high is not None]
+    if banded:  # the credible interval as a band around the index
+        band_times, lows = as_steps([p.at for p in banded], [p.low for p in banded])
+        _, highs = as_steps([p.at for p in banded], [p.high for p in banded])
+        index_axis.fill_between(band_times, lows, highs, color=BAND_COLOUR, alpha=0.22, linewidth=0)
     index_axis.step(times, [p.index for p in series], where="post", color="#1a237e", linewidth=1.6)
     index_axis.set_ylim(0, 140)  # headroom above 100 holds the driver labels
     index_axis.set_yticks(range(0, 101, 20))
@@ -191,7 +219,10 @@ def render_png(snapshots: Iterable[SituationSnapshot], path: Path, window: str =
     index_axis.grid(axis="y", alpha=0.3)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.35) for c in ALERT_COLOURS.values()]
     labels = [f"alert {level}" for level in ALERT_COLOURS]
-    index_axis.legend(handles, labels, loc="lower right", bbox_to_anchor=(1, 1), fontsize=8, ncol=3, frameon=False)
+    if banded:
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=BAND_COLOUR, alpha=0.35))
+        labels.append(f"{banded[-1].level:.0%} credible interval" if banded[-1].level else "credible interval")
+    index_axis.legend(handles, labels, loc="lower right", bbox_to_anchor=(1, 1), fontsize=8, ncol=4, frameon=False)
 
     balances = [p.balance for p in series]
     balance_axis.step(times, balances, where="post", color="#424242", linewidth=1.0)

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from agents.nlp.gazetteer import gazetteer_data, party_forms
+from agents.situation.estimate import DEFAULT_PARAMETERS, IndexParameters
 
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "data" / "situations.yaml"
 
@@ -35,6 +36,7 @@ class Situation:
     name: str
     all_of: tuple[MatchGroup, ...]
     parties: frozenset[str] = frozenset()  # actor codes of the parties to the conflict (their own claims weigh more)
+    index: IndexParameters = DEFAULT_PARAMETERS  # the estimate's priors and alert thresholds (`index:` section)
 
     def matches(self, actors: Mapping[str, int], terms: frozenset[str]) -> bool:
         return all(group.touched_by(actors, terms) for group in self.all_of)
@@ -44,7 +46,7 @@ def parse_situation(entry: Mapping, gazetteer: Mapping | None = None) -> Situati
     """A situation from its config entry; `gazetteer` (agents/nlp/gazetteer.py data) expands parties-only entries."""
     if "id" not in entry:
         raise ValueError(f"a situation needs an id: {dict(entry)}")
-    unknown = set(entry) - {"id", "name", "parties", "all_of"}
+    unknown = set(entry) - {"id", "name", "parties", "all_of", "index"}
     if unknown:
         raise ValueError(f"situation {entry['id']!r}: unknown keys {sorted(unknown)}")
     parties = [str(code) for code in entry.get("parties") or ()]
@@ -66,6 +68,7 @@ def parse_situation(entry: Mapping, gazetteer: Mapping | None = None) -> Situati
         name=str(entry.get("name") or entry["id"]),
         all_of=groups,
         parties=frozenset(parties),
+        index=IndexParameters(**(entry.get("index") or {})),
     )
 
 
@@ -90,6 +93,10 @@ class SituationMatcher:
     def parties(self, situation_id: str) -> frozenset[str]:
         """The parties of a situation; none for an id that is not (or no longer) configured."""
         return next((s.parties for s in self.situations if s.id == situation_id), frozenset())
+
+    def index_parameters(self, situation_id: str) -> IndexParameters:
+        """The estimate's parameters of a situation; the defaults for an id that is not (or no longer) configured."""
+        return next((s.index for s in self.situations if s.id == situation_id), DEFAULT_PARAMETERS)
 
     def match(self, actors: Mapping[str, int], terms: Iterable[str]) -> list[str]:
         """Ids of every situation the article belongs to, in config order."""

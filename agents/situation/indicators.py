@@ -1,5 +1,7 @@
 """Indicators from claim evidence: corroboration, recency, escalation index, balance, alert levels (docs/indicators.md).
 
+The index itself is the Bayesian estimate of `estimate.py`, fed with the window's evidence and the recent days'.
+
 Pure functions of the evidence and an evaluation time; nothing depends on arrival order. Sums run over evidence
 sorted by a stable key, so equal inputs give bit-identical floats.
 """
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from agents.situation.estimate import DAY, DEFAULT_PARAMETERS, Evidence, IndexParameters, estimate, exposure_days
 from streams.records import AlertLevel
 
 HOUR = 3600.0
@@ -21,11 +24,7 @@ HEDGE_FACTOR = 0.5  # "may", "could", "reportedly": half the weight of a firm st
 PARTY_FACTOR = 2.0  # a claim by a party to the conflict against one by a third party or the outlet
 DEFAULT_STRENGTH = 3.0  # a directional claim whose category carries no weight
 MAX_STRENGTH = 10.0  # claim strength is |Claim.weight| on the CAMEO-like 0-10 scale
-INTENSITY_SCALE = 20.0  # escalation weight at which the index reaches 63 % of its ceiling
 CORROBORATION_SECONDS = 6 * HOUR  # near-identical claims in one such block of event time are one corroborated claim
-AMBER_ENTER, AMBER_EXIT = 40.0, 30.0
-RED_ENTER, RED_EXIT = 70.0, 60.0
-RED_MIN_SOURCES = 2  # independent outlets reporting escalation in the window
 DRIVERS = 5
 
 WORD = re.compile(r"[^\W\d_]{3,}")
@@ -145,18 +144,13 @@ class Weighted:
 class WindowIndicators:
     escalation_weight: float
     deescalation_weight: float
-    escalation_index: float
+    escalation_index: float  # posterior mean (estimate.py)
+    escalation_index_low: float  # central credible interval (IndexParameters.credible_level)
+    escalation_index_high: float
     balance: float
     claims: int
     escalation_sources: int  # independent outlets carrying escalation claims
     drivers: tuple[Weighted, ...]
-
-
-def escalation_index(escalation: float, deescalation: float) -> float:
-    """0-100: intensity of escalation evidence times its share against de-escalation (both with a prior of 1)."""
-    intensity = 1.0 - math.exp(-escalation / INTENSITY_SCALE)
-    share = (escalation + 1.0) / (escalation + deescalation + 2.0)
-    return 100.0 * intensity * share
 
 
 def balance(escalation: float, deescalation: float) -> float:
@@ -164,23 +158,59 @@ def balance(escalation: float, deescalation: float) -> float:
     return (escalation - deescalation) / (escalation + deescalation + 1.0)
 
 
-def evaluate(claims: Sequence[ClaimEvidence], as_of: float, window_seconds: float) -> WindowIndicators:
-    """Indicators of the claims published in (as_of - window, as_of], each group decayed by its latest report."""
-    inside = [c for c in claims if as_of - window_seconds < c.t <= as_of]
-    return weigh(corroborate(inside), as_of, window_seconds)
+def evaluate(
+    claims: Sequence[ClaimEvidence],
+    as_of: float,
+    window_seconds: float,
+    parameters: IndexParameters = DEFAULT_PARAMETERS,
+) -> WindowIndicators:
+    """Indicators of the window (as_of - window, as_of]; `claims` may reach back `parameters.recent_days` further,
+    the recent level the estimate starts from. Each group is decayed by its latest report."""
+    start = as_of - window_seconds
+    inside = [c for c in claims if start < c.t <= as_of]
+    recent = [c for c in claims if start - parameters.recent_days * DAY < c.t <= start]
+    return weigh(corroborate(inside), as_of, window_seconds, corroborate(recent), parameters)
 
 
-def weigh(groups: Sequence[Corroborated], as_of: float, window_seconds: float) -> WindowIndicators:
-    """Indicators of corroborated groups already restricted to the window (what `evaluate` does after grouping)."""
+def recent_evidence(groups: Sequence[Corroborated], start: float, parameters: IndexParameters) -> Evidence:
+    """The evidence of the recent days before a window starting at `start`, decayed from `start` (half-life: half the
+    recent days). It is the estimate's prior, capped in strength: an empty or thin day reads the recent level."""
+    seconds = parameters.recent_days * DAY
+    if seconds <= 0:
+        return Evidence(0.0, 0.0, 0.0)
+    weights = [(g.signal, g.weight * recency(start - g.latest, seconds)) for g in groups]
+    return Evidence(
+        escalation=math.fsum(w for signal, w in weights if signal == "escalation"),
+        deescalation=math.fsum(w for signal, w in weights if signal == "de-escalation"),
+        days=exposure_days(seconds),
+    )
+
+
+def weigh(
+    groups: Sequence[Corroborated],
+    as_of: float,
+    window_seconds: float,
+    recent: Sequence[Corroborated] = (),
+    parameters: IndexParameters = DEFAULT_PARAMETERS,
+) -> WindowIndicators:
+    """Indicators of corroborated groups already restricted to the window (what `evaluate` does after grouping);
+    `recent`: the groups of the recent days before it."""
     weighted = [Weighted(g, g.weight * recency(as_of - g.latest, window_seconds)) for g in groups]
     escalation = math.fsum(w.weight for w in weighted if w.group.signal == "escalation")
     deescalation = math.fsum(w.weight for w in weighted if w.group.signal == "de-escalation")
     sources = {m.source for w in weighted if w.group.signal == "escalation" for m in w.group.members if not m.copy}
     drivers = heapq.nsmallest(DRIVERS, weighted, key=lambda w: (-w.weight, w.group.representative.order))
+    posterior = estimate(
+        Evidence(escalation, deescalation, exposure_days(window_seconds)),
+        recent_evidence(recent, as_of - window_seconds, parameters),
+        parameters,
+    )
     return WindowIndicators(
         escalation_weight=escalation,
         deescalation_weight=deescalation,
-        escalation_index=escalation_index(escalation, deescalation),
+        escalation_index=posterior.index,
+        escalation_index_low=posterior.low,
+        escalation_index_high=posterior.high,
         balance=balance(escalation, deescalation),
         claims=len(weighted),
         escalation_sources=len(sources),
@@ -188,18 +218,21 @@ def weigh(groups: Sequence[Corroborated], as_of: float, window_seconds: float) -
     )
 
 
-def next_alert_level(level: AlertLevel, index: float, escalation_sources: int) -> AlertLevel:
-    """One hysteresis step: enter a level above its ENTER threshold, leave it only below its EXIT threshold."""
-    if escalation_sources >= RED_MIN_SOURCES and (index >= RED_ENTER or (level == "red" and index >= RED_EXIT)):
+def next_alert_level(
+    level: AlertLevel, index: float, low: float, escalation_sources: int, p: IndexParameters = DEFAULT_PARAMETERS
+) -> AlertLevel:
+    """One hysteresis step. Red on evidence: the interval's low bound clears `red_enter` (and stays above `red_exit`)
+    with escalation from `red_min_sources` independent outlets; amber on the estimate, with its own enter/exit."""
+    if escalation_sources >= p.red_min_sources and (low >= p.red_enter or (level == "red" and low >= p.red_exit)):
         return "red"
-    if index >= AMBER_ENTER or (level != "green" and index >= AMBER_EXIT):
+    if index >= p.amber_enter or (level != "green" and index >= p.amber_exit):
         return "amber"
     return "green"
 
 
-def alert_level(series: Iterable[tuple[float, int]]) -> AlertLevel:
-    """Run the hysteresis over (index, escalation sources) in event-time order, starting green."""
+def alert_level(series: Iterable[tuple[float, float, int]], p: IndexParameters = DEFAULT_PARAMETERS) -> AlertLevel:
+    """Run the hysteresis over (index, low bound, escalation sources) in event-time order, starting green."""
     level: AlertLevel = "green"
-    for index, sources in series:
-        level = next_alert_level(level, index, sources)
+    for index, low, sources in series:
+        level = next_alert_level(level, index, low, sources, p)
     return level

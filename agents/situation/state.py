@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from agents.situation import indicators
 from agents.situation.config import SituationMatcher
+from agents.situation.estimate import DAY, DEFAULT_PARAMETERS, IndexParameters
 from agents.situation.indicators import HOUR, ClaimEvidence, WindowIndicators, claim_strength, claim_wording
 from streams.records import Driver, EnrichedArticle, SituationSnapshot
 
@@ -33,7 +34,7 @@ COPY_MIN_SHARED = 5
 COPY_MIN_COSINE = 0.5
 COPY_MIN_CONTAINMENT = 0.8
 DIRECTIONAL = ("escalation", "de-escalation")
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the hourly series holds (index, low bound, sources)
 
 
 def hour_of(t: float) -> int:
@@ -160,15 +161,26 @@ class SituationState:
     """Hourly event-time buckets of one situation. `add` an enriched article, then read its `snapshot`."""
 
     def __init__(
-        self, situation: str, lateness: timedelta, retention: timedelta, parties: frozenset[str] = frozenset()
+        self,
+        situation: str,
+        lateness: timedelta,
+        retention: timedelta,
+        parties: frozenset[str] = frozenset(),
+        parameters: IndexParameters = DEFAULT_PARAMETERS,
     ):
         self.situation = situation
         self.parties = parties
+        self.parameters = parameters
         self.lateness = lateness.total_seconds()
+        # An hourly value reads its 24h window and the recent days before it (the estimate's prior).
+        self.reach_back = MAIN_WINDOW + parameters.recent_days * DAY
         # Long enough that every report a late arrival can be compared with, or that a window reads, is still kept.
-        self.horizon = max(retention.total_seconds(), self.lateness + COPY_SECONDS + HOUR)
+        self.horizon = max(
+            retention.total_seconds(), self.lateness + COPY_SECONDS + HOUR, self.lateness + self.reach_back + HOUR
+        )
         self.buckets: dict[int, dict[str, Report]] = {}
-        self.hourly: dict[int, tuple[float, int]] = {}  # hour -> (24h index at the hour's end, escalation sources)
+        # hour -> (24h index at the hour's end, its interval's low bound, escalation sources)
+        self.hourly: dict[int, tuple[float, float, int]] = {}
         self.latest: tuple[float, str, str] | None = None  # (t, article id, published_at) of the latest report
         self.dirty: set[int] = set()  # buckets changed since the last take_changes()
         self.comparable: set[int] = set()  # buckets whose reports still keep their content terms
@@ -211,9 +223,9 @@ class SituationState:
         return report, recopied
 
     def forget_hourly(self, first: float, last: float) -> None:
-        """Drop the hourly values whose 24h window (end - 24h, end] holds a report changed between first and last."""
+        """Drop the hourly values that read a report changed between first and last: (end - reach_back, end]."""
         low = math.ceil(first / HOUR) - 1
-        high = hour_of(last) + int(MAIN_WINDOW / HOUR)
+        high = hour_of(last) + math.ceil(self.reach_back / HOUR)
         self.hourly = {h: value for h, value in self.hourly.items() if not low <= h <= high}
 
     def prune(self) -> None:
@@ -232,11 +244,12 @@ class SituationState:
         self.hourly = {h: value for h, value in self.hourly.items() if h >= start}
 
     def first_alert_hour(self) -> int:
-        """The alert hysteresis runs from the first hour whose whole 24h window is still kept."""
-        return hour_of(self.latest[0] - self.horizon) + int(MAIN_WINDOW / HOUR)
+        """The alert hysteresis runs from the first hour whose 24h window and recent days are still kept."""
+        return hour_of(self.latest[0] - self.horizon) + math.ceil(self.reach_back / HOUR)
 
     def fill_hourly(self) -> None:
         claims, groups = None, []
+        recent_claims, recent_groups = None, []
         for hour in range(self.first_alert_hour(), hour_of(self.latest[0])):
             if hour in self.hourly:
                 continue
@@ -244,8 +257,15 @@ class SituationState:
             inside = self.claims_between(end - MAIN_WINDOW, end)
             if not same_claims(inside, claims):  # consecutive hours often hold the same claims: group them once
                 claims, groups = inside, indicators.corroborate(inside)
-            window = indicators.weigh(groups, end, MAIN_WINDOW)
-            self.hourly[hour] = (round(window.escalation_index, 6), window.escalation_sources)
+            recent = self.claims_between(end - self.reach_back, end - MAIN_WINDOW)
+            if not same_claims(recent, recent_claims):
+                recent_claims, recent_groups = recent, indicators.corroborate(recent)
+            window = indicators.weigh(groups, end, MAIN_WINDOW, recent_groups, self.parameters)
+            self.hourly[hour] = (
+                round(window.escalation_index, 6),
+                round(window.escalation_index_low, 6),
+                window.escalation_sources,
+            )
 
     # ---- reading ----------------------------------------------------------------------------------------------
     def reports_between(self, start: float, end: float) -> list[Report]:
@@ -265,27 +285,31 @@ class SituationState:
         main = self.window(as_of, MAIN_WINDOW)
         previous = self.window(as_of - MAIN_WINDOW, MAIN_WINDOW)
         series = [self.hourly[h] for h in sorted(self.hourly)]
-        series.append((main.escalation_index, main.escalation_sources))
+        series.append((main.escalation_index, main.escalation_index_low, main.escalation_sources))
         articles, sources = self.reach(as_of, MAIN_WINDOW)
         return SituationSnapshot(
             situation=self.situation,
             as_of=datetime.fromisoformat(published_at),
             window="24h",
             escalation_index=round(main.escalation_index, 4),
+            escalation_index_low=round(main.escalation_index_low, 4),
+            escalation_index_high=round(main.escalation_index_high, 4),
+            escalation_index_level=self.parameters.credible_level,
             balance=round(main.balance, 4),
             escalation_weight=round(main.escalation_weight, 4),
             deescalation_weight=round(main.deescalation_weight, 4),
             articles=articles,
             sources=sources,
             claims=main.claims,
-            alert_level=indicators.alert_level(series),
+            alert_level=indicators.alert_level(series, self.parameters),
             trend=round(main.escalation_index - previous.escalation_index, 4),
             drivers=[driver(weighted) for weighted in main.drivers],
             windows={name: self.window_summary(as_of, seconds) for name, seconds in WINDOWS.items()},
         )
 
     def window(self, as_of: float, seconds: float) -> WindowIndicators:
-        return indicators.evaluate(self.claims_between(as_of - seconds, as_of), as_of, seconds)
+        claims = self.claims_between(as_of - seconds - self.parameters.recent_days * DAY, as_of)
+        return indicators.evaluate(claims, as_of, seconds, self.parameters)
 
     def reach(self, as_of: float, seconds: float) -> tuple[int, int]:
         """Articles in the window (copies included) and distinct outlets of its original reports."""
@@ -297,6 +321,8 @@ class SituationState:
         articles, sources = self.reach(as_of, seconds)
         return {
             "escalation_index": round(window.escalation_index, 4),
+            "escalation_index_low": round(window.escalation_index_low, 4),
+            "escalation_index_high": round(window.escalation_index_high, 4),
             "balance": round(window.balance, 4),
             "escalation_weight": round(window.escalation_weight, 4),
             "deescalation_weight": round(window.deescalation_weight, 4),
@@ -312,6 +338,7 @@ class SituationState:
             "situation": self.situation,
             "lateness": self.lateness,
             "parties": sorted(self.parties),
+            "parameters": self.parameters.model_dump(),
             "horizon": self.horizon,
             "latest": list(self.latest) if self.latest else None,
             "hours": sorted(self.buckets),
@@ -336,10 +363,17 @@ class SituationState:
     @classmethod
     def from_parts(cls, head: dict, buckets: dict[int, dict]) -> SituationState:
         lateness = timedelta(seconds=head["lateness"])
-        state = cls(head["situation"], lateness=lateness, retention=timedelta(0), parties=frozenset(head["parties"]))
-        state.horizon = head["horizon"]
+        state = cls(
+            head["situation"],
+            lateness=lateness,
+            retention=timedelta(0),
+            parties=frozenset(head["parties"]),
+            parameters=IndexParameters(**head.get("parameters", {})),
+        )
+        state.horizon = max(head["horizon"], state.horizon)
         state.latest = tuple(head["latest"]) if head["latest"] else None
-        state.hourly = {int(h): (value[0], value[1]) for h, value in head["hourly"].items()}
+        if head.get("version") == STATE_VERSION:  # an older series is recomputed from the buckets by the next add
+            state.hourly = {int(h): (value[0], value[1], value[2]) for h, value in head["hourly"].items()}
         state.buckets = {
             hour: {article_id: Report.from_list(article_id, item) for article_id, item in reports.items()}
             for hour, reports in buckets.items()
@@ -378,4 +412,5 @@ def new_situation_state(situation: str, settings: Settings) -> SituationState:
         lateness=timedelta(hours=settings.lateness_hours),
         retention=timedelta(days=settings.retention_days),
         parties=matcher.parties(situation),
+        parameters=matcher.index_parameters(situation),
     )

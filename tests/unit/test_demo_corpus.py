@@ -60,21 +60,24 @@ def test_reports_arrive_several_a_day_from_10_february():
 
 
 @pytest.fixture(scope="module")
-def daily_index() -> dict[date, float]:
-    """Mean 24h escalation index per UTC day over the offline replay's snapshots of russia-ukraine."""
+def snapshots() -> list:
+    """The offline replay's snapshots of russia-ukraine, in event-time order."""
     from agents.nlp.factory import build_enricher
     from streams.offline import enrich_stream, situation_snapshots
     from streams.settings import Settings
 
     settings = Settings()
     articles = read_corpus(CORPUS).articles
-    snapshots = list(
-        situation_snapshots(enrich_stream(articles, build_enricher(settings), settings.batch_size), settings)
-    )
+    stream = situation_snapshots(enrich_stream(articles, build_enricher(settings), settings.batch_size), settings)
+    return [snapshot for snapshot in stream if snapshot.situation == "russia-ukraine"]
+
+
+@pytest.fixture(scope="module")
+def daily_index(snapshots) -> dict[date, float]:
+    """Mean 24h escalation index per UTC day."""
     by_day: dict[date, list[float]] = {}
     for snapshot in snapshots:
-        if snapshot.situation == "russia-ukraine":
-            by_day.setdefault(snapshot.as_of.astimezone(UTC).date(), []).append(snapshot.escalation_index)
+        by_day.setdefault(snapshot.as_of.astimezone(UTC).date(), []).append(snapshot.escalation_index)
     return {day: mean(values) for day, values in sorted(by_day.items())}
 
 
@@ -98,3 +101,19 @@ def test_index_escalates_from_21_february_and_stays_high_after_the_invasion(dail
     assert period(daily_index, "2022-02-25", "2022-03-03") > before
     war_days = [value for day, value in daily_index.items() if day >= date(2022, 2, 24)]
     assert min(war_days) > dip  # talks and corridors pull single days down, never back to the mid-February lull
+
+
+def test_the_daily_index_is_stable_and_alerts_rarely_change(snapshots):
+    """Issue 13's targets: the daily index (24h index of each UTC day's last snapshot) moves at most 11 points a day on
+    average, the end-of-day alert level changes at most 5 times in the 31 days; the invasion and the war read red,
+    the mid-February lull never does (bench/calibration.py prints the same figures)."""
+    last = {snapshot.as_of.astimezone(UTC).date(): snapshot for snapshot in snapshots}
+    days = [last[day] for day in sorted(last)]
+    moves = [abs(b.escalation_index - a.escalation_index) for a, b in zip(days, days[1:], strict=False)]
+    assert mean(moves) <= 11
+    assert sum(a.alert_level != b.alert_level for a, b in zip(days, days[1:], strict=False)) <= 5
+    levels = {day: snapshot.alert_level for day, snapshot in last.items()}
+    assert "red" in {levels[date(2022, 2, d)] for d in range(21, 25)}
+    assert "red" in {level for day, level in levels.items() if day >= date(2022, 2, 25)}
+    lull = [s for s in snapshots if date(2022, 2, 14) <= s.as_of.astimezone(UTC).date() <= date(2022, 2, 16)]
+    assert lull and all(s.alert_level != "red" for s in lull)

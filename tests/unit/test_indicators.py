@@ -7,27 +7,21 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.situation import indicators
-from agents.situation.indicators import (
-    AMBER_ENTER,
-    AMBER_EXIT,
-    RED_ENTER,
-    RED_EXIT,
-    alert_level,
-    balance,
-    escalation_index,
-    evaluate,
-)
+from agents.situation.estimate import DEFAULT_PARAMETERS
+from agents.situation.indicators import alert_level, balance, evaluate
 from tests.unit.situation_builders import CONTENTS, T0, article, claim, evidence, new_state
 
 DAY = 24 * 3600.0
 AS_OF = T0.timestamp() + DAY
+P = DEFAULT_PARAMETERS
+RECENT_HOURS = P.recent_days * 24  # evidence this far before the 24h window is the estimate's recent level
 SIGNALS = st.sampled_from(["escalation", "de-escalation"])
 
 
 @st.composite
-def evidence_lists(draw, min_size: int = 0):
-    """Claims of one day from a few outlets, some near-identical (same content), some hedged, some copies."""
+def evidence_lists(draw, min_size: int = 0, window_only: bool = False):
+    """Claims of one day and the recent days before it, from a few outlets, some near-identical (same content), some
+    hedged, some copies."""
     size = draw(st.integers(min_size, 12))
     items = []
     for i in range(size):
@@ -36,7 +30,7 @@ def evidence_lists(draw, min_size: int = 0):
             evidence(
                 f"c{i}",
                 signal,
-                hours=draw(st.floats(0.01, 24.0)),
+                hours=draw(st.floats(0.01 if window_only else 0.01 - RECENT_HOURS, 24.0)),
                 source=draw(st.sampled_from(["A", "B", "C", "D"])),
                 weight=draw(st.floats(0.0, 10.0)),
                 hedged=draw(st.booleans()),
@@ -51,25 +45,29 @@ weights = st.floats(0.0, 1e6, allow_nan=False)
 
 
 @given(weights, weights)
-def test_index_and_balance_are_bounded(escalation, deescalation):
-    assert 0.0 <= escalation_index(escalation, deescalation) <= 100.0
+def test_balance_is_bounded(escalation, deescalation):
     assert -1.0 <= balance(escalation, deescalation) <= 1.0
 
 
 @given(evidence_lists())
 def test_window_indicators_are_bounded(items):
     window = evaluate(items, AS_OF, DAY)
-    assert 0.0 <= window.escalation_index <= 100.0
+    assert 0.0 <= window.escalation_index_low <= window.escalation_index <= window.escalation_index_high <= 100.0
     assert -1.0 <= window.balance <= 1.0
 
 
 @given(evidence_lists(), st.floats(0.01, 24.0), st.floats(0.0, 10.0), st.booleans(), st.sampled_from(list("ABCE")))
 def test_adding_an_escalation_claim_never_lowers_the_index(items, hours, weight, hedged, source):
+    """In the window or in the recent days before it: neither the estimate nor its bounds go down."""
     before = evaluate(items, AS_OF, DAY)
     added = evidence("new", "escalation", hours, source, weight, hedged, content=CONTENTS["escalation"][1])
     after = evaluate([*items, added], AS_OF, DAY)
     assert after.escalation_index >= before.escalation_index - 1e-9
+    assert after.escalation_index_low >= before.escalation_index_low - 1e-9
+    assert after.escalation_index_high >= before.escalation_index_high - 1e-9
     assert after.balance >= before.balance - 1e-9
+    earlier = evidence("old", "escalation", hours - RECENT_HOURS, source, weight, hedged)
+    assert evaluate([*items, earlier], AS_OF, DAY).escalation_index >= before.escalation_index - 1e-9
 
 
 @given(evidence_lists(), st.floats(0.01, 24.0), st.floats(0.0, 10.0), st.booleans(), st.sampled_from(list("ABCE")))
@@ -78,6 +76,8 @@ def test_adding_a_deescalation_claim_never_raises_the_index(items, hours, weight
     added = evidence("new", "de-escalation", hours, source, weight, hedged, content=CONTENTS["de-escalation"][1])
     after = evaluate([*items, added], AS_OF, DAY)
     assert after.escalation_index <= before.escalation_index + 1e-9
+    assert after.escalation_index_low <= before.escalation_index_low + 1e-9
+    assert after.escalation_index_high <= before.escalation_index_high + 1e-9
     assert after.balance <= before.balance + 1e-9
 
 
@@ -114,7 +114,7 @@ def test_indicators_do_not_depend_on_the_order_of_the_evidence(items, rng):
     assert evaluate(items, AS_OF, DAY) == evaluate(shuffled, AS_OF, DAY)
 
 
-@given(evidence_lists(min_size=1))
+@given(evidence_lists(min_size=1, window_only=True))
 def test_every_directional_window_names_its_drivers(items):
     window = evaluate(items, AS_OF, DAY)
     ids = {item.claim_id for item in items}
@@ -123,29 +123,47 @@ def test_every_directional_window_names_its_drivers(items):
     assert [d.weight for d in window.drivers] == sorted((d.weight for d in window.drivers), reverse=True)
 
 
-levels = st.lists(st.tuples(st.floats(0.0, 100.0), st.integers(0, 5)), max_size=40)
+@st.composite
+def hourly_values(draw):
+    """(index, low bound, escalation sources): the low bound is at most the index."""
+    index = draw(st.floats(0.0, 100.0))
+    return index, draw(st.floats(0.0, index)), draw(st.integers(0, 5))
+
+
+levels = st.lists(hourly_values(), max_size=40)
 
 
 @given(levels)
 def test_red_needs_two_independent_sources(series):
-    one_source = [(index, min(sources, 1)) for index, sources in series]
+    one_source = [(index, low, min(sources, 1)) for index, low, sources in series]
     assert alert_level(one_source) != "red"
     for end in range(len(series) + 1):
         if alert_level(series[:end]) == "red":
-            assert series[end - 1][1] >= indicators.RED_MIN_SOURCES
+            assert series[end - 1][2] >= P.red_min_sources
 
 
-@given(st.lists(st.floats(AMBER_EXIT, AMBER_ENTER - 0.01), min_size=1, max_size=20))
+@given(levels)
+def test_red_needs_the_low_bound_to_clear_the_red_threshold(series):
+    """Red is entered only at an hour whose interval lies wholly above red_enter, never on the estimate alone."""
+    for end in range(1, len(series) + 1):
+        if alert_level(series[:end]) == "red" and alert_level(series[: end - 1]) != "red":
+            assert series[end - 1][1] >= P.red_enter
+    capped = [(index, min(low, P.red_enter - 0.01), sources) for index, low, sources in series]
+    assert alert_level(capped) != "red"
+
+
+@given(st.lists(st.floats(P.amber_exit, P.amber_enter - 0.01), min_size=1, max_size=20))
 def test_amber_holds_between_its_exit_and_enter_thresholds(wobble):
-    entered = [(AMBER_ENTER, 0), *((value, 0) for value in wobble)]
+    entered = [(P.amber_enter, 0.0, 0), *((value, 0.0, 0) for value in wobble)]
     assert alert_level(entered) == "amber"
-    assert alert_level((value, 0) for value in wobble) == "green"  # never entered: stays green
+    assert alert_level((value, 0.0, 0) for value in wobble) == "green"  # never entered: stays green
 
 
-@given(st.lists(st.floats(RED_EXIT, RED_ENTER - 0.01), min_size=1, max_size=20))
+@given(st.lists(st.floats(P.red_exit, P.red_enter - 0.01), min_size=1, max_size=20))
 def test_red_holds_between_its_exit_and_enter_thresholds(wobble):
-    assert alert_level([(RED_ENTER, 2), *((value, 2) for value in wobble)]) == "red"
-    assert alert_level([(RED_ENTER, 2), (RED_EXIT - 0.01, 2)]) == "amber"
+    entered = (P.red_enter + 5, P.red_enter, 2)
+    assert alert_level([entered, *((low + 5, low, 2) for low in wobble)]) == "red"
+    assert alert_level([entered, (P.red_exit + 5, P.red_exit - 0.01, 2)]) == "amber"
 
 
 # ---- the same properties through the situation state (articles, copies, redelivery, arrival order) -------------

@@ -32,3 +32,28 @@ def test_forgotten_partitions_are_assigned_inputs_neither_fetched_nor_held_for_b
     active, buffered = {raw[0]}, {raw[1]}
     assert forgotten_partitions(assigned, active, buffered, {changelog.topic}) == {raw[2], raw[3]}
     assert forgotten_partitions(assigned, set(raw), set(), {changelog.topic}) == set()
+
+
+def test_a_snapshot_exports_its_index_and_the_bounds_of_its_interval():
+    from datetime import UTC, datetime
+
+    from agents.situations import export_snapshot
+    from streams.metrics import REGISTRY
+    from streams.records import SituationSnapshot
+
+    snapshot = SituationSnapshot(
+        situation="bounds-test",
+        as_of=datetime(2022, 2, 24, tzinfo=UTC),
+        escalation_index=63.5,
+        escalation_index_low=48.25,
+        escalation_index_high=76.0,
+        escalation_index_level=0.8,
+        balance=0.9,
+        escalation_weight=110.0,
+        deescalation_weight=0.0,
+    )
+    export_snapshot(snapshot)
+    value = REGISTRY.get_sample_value
+    assert value("sitrep_situation_escalation_index", {"situation": "bounds-test"}) == 63.5
+    assert value("sitrep_situation_escalation_index_bound", {"situation": "bounds-test", "bound": "low"}) == 48.25
+    assert value("sitrep_situation_escalation_index_bound", {"situation": "bounds-test", "bound": "high"}) == 76.0

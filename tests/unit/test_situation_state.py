@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from agents.situation.config import SituationMatcher
+from agents.situation.estimate import DEFAULT_PARAMETERS
 from agents.situation.state import HOUR, Outcome, SituationState
 from tests.unit.situation_builders import CONTENTS, SITUATION, T0, article, claim, new_state
 
@@ -65,7 +66,23 @@ def test_the_main_window_is_24_hours_of_event_time():
     snapshot = state.snapshot()
     assert snapshot.escalation_weight == 0 and snapshot.articles == 1
     assert snapshot.windows["7d"]["escalation_weight"] > 0 and snapshot.windows["7d"]["articles"] == 2
-    assert snapshot.trend < 0  # the previous window had the warning, this one has nothing
+
+
+def test_an_empty_day_reads_the_recent_level_which_fades_after_the_recent_days():
+    """A warning that left the 24h window still counts in the recent level (the estimate's prior); once it is older
+    than the window and the recent days, the index is back where a situation without evidence starts."""
+    quiet, warned = new_state(), new_state()
+    quiet.add(article("start", 0))
+    warned.add(article("old", 0, escalation("old", weight=10.0)))
+    after_window, after_recent = 30, 24 + DEFAULT_PARAMETERS.recent_days * 24 + 2
+    quiet.add(article("later", after_window))
+    warned.add(article("later", after_window))
+    assert warned.snapshot().escalation_weight == 0
+    assert warned.snapshot().escalation_index > quiet.snapshot().escalation_index
+    quiet.add(article("much-later", after_recent))
+    warned.add(article("much-later", after_recent))
+    assert warned.snapshot().escalation_index == quiet.snapshot().escalation_index
+    assert warned.snapshot().trend < 0
 
 
 def test_an_exact_copy_is_extra_reach_not_a_new_source():
@@ -123,22 +140,25 @@ def test_the_same_claim_from_two_outlets_is_one_corroborated_claim():
 def test_red_needs_two_independent_sources_of_escalation():
     places = ["Kharkiv", "Mariupol", "Odesa", "Kherson", "Chernihiv", "Sumy", "Mykolaiv", "Zhytomyr"]
     single, double = new_state(), new_state()
-    for i, place in enumerate(places):  # many different firm attacks
-        attack = [claim(f"a{i}", 0, "escalation", f"missiles hit {place}", 10.0, category="MILITARY_ATTACK")]
-        single.add(article(f"a{i}", i, attack, outlet="Only"))
-        double.add(article(f"a{i}", i, attack, outlet="First" if i % 2 else "Second"))
-    assert single.snapshot().escalation_index >= 70 and single.snapshot().alert_level == "amber"
+    for i in range(36):  # three days of different firm attacks, one every two hours
+        content = f"missiles hit {places[i % len(places)]}"
+        attack = [claim(f"a{i}", 0, "escalation", content, 10.0, category="MILITARY_ATTACK")]
+        single.add(article(f"a{i}", 2 * i, attack, outlet="Only"))
+        double.add(article(f"a{i}", 2 * i, attack, outlet="First" if i % 2 else "Second"))
+    assert single.snapshot().escalation_index_low >= 60 and single.snapshot().alert_level == "amber"
     assert double.snapshot().alert_level == "red"
 
 
 def test_retention_drops_old_buckets_and_content_terms():
     state = new_state(lateness_hours=24, retention_days=3)
-    for day in range(10):
+    for day in range(14):
         state.add(article(f"d{day}", day * 24, escalation(f"d{day}")))
     stored = state.to_dict()
     hours = [int(hour) for hour in stored["buckets"]]
-    assert min(hours) * HOUR >= (9 * 24 - 3 * 24 - 1) * HOUR + state.snapshot().as_of.timestamp() - 9 * 24 * HOUR
-    assert len(hours) <= 4
+    # Kept: the retention, or what a late report can still change: lateness + 24h window + the estimate's recent days.
+    kept = max(3 * 24, 24 + 24 + DEFAULT_PARAMETERS.recent_days * 24 + 1) * HOUR
+    assert min(hours) * HOUR >= state.snapshot().as_of.timestamp() - kept - HOUR
+    assert len(hours) <= kept / (24 * HOUR) + 1 < 14
     with_terms = [item for bucket in stored["buckets"].values() for item in bucket.values() if item[5] is not None]
     assert len(with_terms) <= 3  # only reports a late arrival can still be compared with keep their terms
 
@@ -152,6 +172,24 @@ def test_the_stored_state_is_json_and_restores_the_same_snapshot():
     nxt = article("next", 31, escalation("next"))
     assert restored.add(nxt) and state.add(nxt)
     assert restored.snapshot() == state.snapshot()
+
+
+def test_a_state_stored_before_the_interval_recomputes_its_hourly_series():
+    """Version 1 heads hold (index, sources) per hour and no parameters: restored, the series is rebuilt from the
+    buckets by the next report, and the snapshots match a state that never went through storage."""
+    state = new_state()
+    for i in range(6):
+        state.add(article(f"a{i}", i * 5, escalation(f"a{i}")))
+    stored = json.loads(json.dumps(state.to_dict()))
+    head = stored["head"]
+    head["version"] = 1
+    del head["parameters"]
+    head["hourly"] = {hour: [value[0], value[2]] for hour, value in head["hourly"].items()}
+    restored = SituationState.from_dict(stored)
+    nxt = article("next", 31, escalation("next"))
+    assert restored.add(nxt) and state.add(nxt)
+    assert restored.snapshot() == state.snapshot()
+    assert restored.hourly == state.hourly
 
 
 def test_changes_written_bucket_by_bucket_rebuild_the_state():

@@ -63,6 +63,23 @@ def test_table_has_a_block_per_situation_and_truncates_long_drivers():
     assert len(row.split("NATO")[1]) < len(long_driver)
 
 
+def test_table_prints_the_credible_interval_of_the_index():
+    with_interval = snapshot(1, 42.0, escalation_index_low=30.25, escalation_index_high=55.0)
+    before_intervals = snapshot(30, 12.0)  # a snapshot written before the interval existed
+    rows = daily_rows([with_interval, before_intervals])
+    assert (rows[0].low, rows[0].high) == (30.25, 55.0) and rows[1].low is None
+    lines = format_table(rows).splitlines()
+    assert "interval" in lines[1]
+    assert " 42.0   30.2– 55.0 " in lines[2]
+    assert " 12.0       -      " in lines[3]
+
+
+def test_other_windows_carry_their_own_interval():
+    figures = {"escalation_index": 20.0, "balance": 0.1, "escalation_index_low": 9.0, "escalation_index_high": 33.0}
+    [row] = daily_rows([snapshot(1, 40).model_copy(update={"windows": {"6h": figures}})], window="6h")
+    assert (row.index, row.low, row.high) == (20.0, 9.0, 33.0)
+
+
 def test_alert_spans_merge_runs_and_last_until_the_next_change():
     series = points(
         [snapshot(0, 1), snapshot(1, 2), snapshot(2, 50, alert="amber"), snapshot(4, 80, alert="red")], "24h"
@@ -109,6 +126,20 @@ def test_render_png_writes_a_chart(tmp_path):
     out = tmp_path / "charts" / "timeline.png"
     render_png(snapshots, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_png_draws_the_interval_as_a_band(tmp_path):
+    """The same index with and without its interval: the band tints a wide area (20-80 of the 0-140 axis) blue."""
+    from matplotlib.image import imread
+
+    def chart(interval: dict):
+        render_png([snapshot(hour * 6, 50.0, **interval) for hour in range(40)], tmp_path / "band.png")
+        return imread(tmp_path / "band.png")[..., :3]
+
+    plain = chart({})
+    banded = chart({"escalation_index_low": 20.0, "escalation_index_high": 80.0, "escalation_index_level": 0.8})
+    tinted = (banded[..., 2] - banded[..., 0]) - (plain[..., 2] - plain[..., 0]) > 0.05
+    assert tinted.mean() > 0.1
 
 
 def test_render_png_refuses_several_situations(tmp_path):
