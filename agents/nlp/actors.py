@@ -35,6 +35,8 @@ from streams.records import Entity
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code from a title or an apposition
 MENTION_LABEL = "ACTOR"  # label of actor mentions that spaCy's NER did not find (role phrases, "the West", ...)
+# a dateline opening the text: one place in capitals, then a comma, a bracket or a dash ("NEW DELHI, May 7 -")
+DATELINE = re.compile(r"\s*([A-Z][A-Z.'’ -]*[A-Z])\s*(?:,|\(|[-–—])")
 
 # Surface-form kinds. People kinds identify one person; a country kind carries the bare country code.
 PERSON_KINDS = frozenset({"person", "short", "surname"})
@@ -79,6 +81,7 @@ class ArticleActors:
     roles: dict[int, str] = field(repr=False)  # token index -> role class of a role noun
     # role lemma -> [(token index, code)] of coded role phrases and titles, for "the ministry", "the president"
     antecedents: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    home: str | None = None  # the country of the article's dateline ("ISLAMABAD, May 7 -" -> PAK)
 
     def resolve(self, span: Span) -> str | None:
         """Actor code of a noun phrase ("NATO Secretary-General Jens Stoltenberg", "a U.S. defense official",
@@ -178,8 +181,17 @@ class ArticleActors:
                     return self.gazetteer.code_for_role(role_class, code)
         definite = any(child.dep_ == "det" and child.lower_ in DEFINITE for child in role.lefts)
         if definite and role.lemma_.lower() not in self.gazetteer.no_antecedent:
-            return self.antecedent(role)
-        return None
+            earlier = self.antecedent(role)
+            if earlier is not None:
+                return earlier
+        return self.home_code(role_class)
+
+    def home_code(self, role_class: str) -> str | None:
+        """An office or force with no country named ("the foreign ministry said", "Prime Minister X", "officials")
+        belongs to the dateline's country, as a reader of wire copy takes it: "ISLAMABAD - The army said ..."."""
+        if self.home is None or role_class not in ("government", "military"):
+            return None
+        return self.gazetteer.code_for_role(role_class, self.home)
 
     def title_code(self, title: Span) -> str | None:
         """Code a title gives the name after it: an office ("Ukrainian Defence Minister") or a nationality
@@ -218,6 +230,7 @@ class ActorGazetteer:
     no_antecedent: frozenset[str]  # role lemmas that never refer back ("the country")
     outside_government: frozenset[str]  # modifiers of an office that put its holder outside government ("former")
     chrome: PageChrome
+    capital_of: dict[str, str]  # capital in upper case ("NEW DELHI") -> country code, for datelines
 
     @classmethod
     def load(cls, nlp: Language, extra_path: Path | None = None) -> ActorGazetteer:
@@ -251,7 +264,16 @@ class ActorGazetteer:
             no_antecedent=frozenset(data.get("no_antecedent", [])),
             outside_government=frozenset(data.get("outside_government", [])),
             chrome=PageChrome.compile(data.get("page_chrome", {})),
+            capital_of={
+                capital.upper(): code for code, entry in countries.items() for capital in entry.get("capitals", [])
+            },
         )
+
+    def dateline_country(self, text: str) -> str | None:
+        """The country whose capital opens the article as its dateline (one city in capitals, then a comma, a
+        bracket or a dash); None without one, or for "MOSCOW/LONDON" and cities that are no capital."""
+        match = DATELINE.match(text[:200])
+        return self.capital_of.get(match.group(1).strip()) if match else None
 
     def code_for_role(self, role_class: str, modifier: str) -> str:
         """'Russian' + official -> RUS_GOV; 'Russian' + troops -> RUS; 'Kremlin' + spokesman -> RUS_GOV."""
@@ -265,7 +287,15 @@ class ActorGazetteer:
         chrome = self.chrome.ranges(doc_text(doc))
         forms, roles, ages, honorifics = self.match(doc)
         actors = ArticleActors(
-            entities=[], counts={}, chrome=chrome, doc=doc, gazetteer=self, forms=forms, people={}, roles=roles
+            entities=[],
+            counts={},
+            chrome=chrome,
+            doc=doc,
+            gazetteer=self,
+            forms=forms,
+            people={},
+            roles=roles,
+            home=self.dateline_country(doc_text(doc)),
         )
         surnames = actors.mark_gazetteer_people()
         all_ents = doc.ents  # the getter builds new Span objects on every call

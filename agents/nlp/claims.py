@@ -558,9 +558,9 @@ class ClaimExtractor:
         current = verb
         for _ in range(4):
             deps = QUOTED_SUBJECT_DEPS if current.lemma_.lower() == "quote" else SUBJECT_DEPS
-            subject = next(
-                (child for child in current.children if child.dep_ in deps and _same_line(child, current)), None
-            )
+            # the nearest: a dateline parsed as a second subject ("NEW DELHI, May 7 - The ministry said") is farther
+            subjects = [child for child in current.children if child.dep_ in deps and _same_line(child, current)]
+            subject = min(subjects, key=lambda child: abs(child.i - current.i)) if subjects else None
             if subject is not None and not (subject.lower_ in ("who", "which", "that") and current.dep_ == "relcl"):
                 return subject if self._is_speaker_like(subject) else None
             if current.dep_ == "relcl":

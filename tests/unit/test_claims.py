@@ -209,3 +209,8 @@ def test_quoted_as_saying_takes_the_passive_subject_as_speaker(extract):
 def test_blame_is_a_speech_act(extract):
     claim = only(extract("The interior minister blamed the militia for the ambush on the convoy."))
     assert (claim.cue, claim.speaker_text) == ("blame", "The interior minister")
+
+
+def test_a_dateline_parsed_as_a_second_subject_is_not_the_speaker(extract):
+    claim = only(extract("NEW DELHI, May 7 - The foreign ministry said the strikes were measured."))
+    assert claim.speaker_text == "The foreign ministry" and claim.speaker_actor == "IND_GOV"

@@ -111,3 +111,30 @@ def test_a_typo_in_a_gazetteer_file_is_an_error_naming_its_line(tmp_path: Path, 
 def test_the_builtin_gazetteer_files_validate():
     for name in ("actors.yaml", "office_holders.yaml"):
         assert read_gazetteer(Path("agents/nlp/data") / name)
+
+
+def test_offices_without_a_country_belong_to_the_datelines_country(nlp, gazetteer):
+    text = (
+        "NEW DELHI, May 7 (Wire) - The foreign ministry summoned the envoy. Prime Minister Rohan Mehta chaired a "
+        "meeting, and officials said the army was ready."
+    )
+    assert actor_of(nlp, gazetteer, text, "The foreign ministry") == "IND_GOV"
+    assert actor_of(nlp, gazetteer, text, "Rohan Mehta") == "IND_GOV"
+    assert actor_of(nlp, gazetteer, text, "the army") == "IND"
+    undated = "The foreign ministry summoned the envoy."
+    assert actor_of(nlp, gazetteer, undated, "The foreign ministry") is None
+    two_cities = "MOSCOW/LONDON - The foreign ministry summoned the envoy."
+    assert actor_of(nlp, gazetteer, two_cities, "The foreign ministry") is None
+
+
+@pytest.mark.parametrize(
+    "text, demonym, code",
+    [
+        ("Tajik border guards fired on the post.", "Tajik", "TJK"),
+        ("Argentine troops landed at dawn.", "Argentine", "ARG"),
+        ("Kosovar police sealed the crossing.", "Kosovar", "XKX"),
+        ("Saudi officials declined to comment.", "Saudi officials", "SAU_GOV"),
+    ],
+)
+def test_usual_demonyms_the_packages_lack(nlp, gazetteer, text, demonym, code):
+    assert actor_of(nlp, gazetteer, text, demonym) == code
