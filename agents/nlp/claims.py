@@ -498,12 +498,19 @@ class ClaimExtractor:
         kept = [
             child
             for child in right
-            if child.dep_ in ("dobj", "oprd", "prt", "attr", "acomp") or child.dep_ == "prep" and child.lower_ != "to"
+            if child.dep_ in ("dobj", "oprd", "prt", "attr", "acomp")
+            or child.dep_ == "prep"
+            and (child.lower_ != "to" or self._to_a_step(child))
         ]
         if not kept or verb.dep_ in ("amod", "compound"):
             return []
         last = max((child for child in kept), key=lambda child: child.i).right_edge
         return [(verb.idx, last.idx + len(last))]
+
+    def _to_a_step(self, preposition: Token) -> bool:
+        """ "agreed to a ceasefire", "committed to talks": "to" with a thing, not a listener ("said to reporters")."""
+        objects = [child for child in preposition.children if child.dep_ == "pobj"]
+        return bool(objects) and objects[0].pos_ == "NOUN" and not self._is_speaker_like(objects[0])
 
     def _noun_claims(
         self, noun: Token, lemma: str, sent: Span, quoted: set[int], state: ArticleState

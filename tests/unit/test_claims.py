@@ -214,3 +214,13 @@ def test_blame_is_a_speech_act(extract):
 def test_a_dateline_parsed_as_a_second_subject_is_not_the_speaker(extract):
     claim = only(extract("NEW DELHI, May 7 - The foreign ministry said the strikes were measured."))
     assert claim.speaker_text == "The foreign ministry" and claim.speaker_actor == "IND_GOV"
+
+
+def test_agreeing_to_a_step_reports_the_step(extract):
+    claim = only(extract("Chad and Sudan agreed on Friday to an immediate ceasefire from midnight."))
+    assert claim.content == "agreed on Friday to an immediate ceasefire from midnight"
+
+
+def test_an_outlet_statement_about_fighting_is_a_claim(extract):
+    claim = only(extract("Fighting has died down across the region since March."))
+    assert claim.kind == "assertion"
