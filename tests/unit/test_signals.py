@@ -308,3 +308,19 @@ def test_a_rule_naming_an_unknown_category_is_refused(tmp_path: Path):
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     with pytest.raises(ValueError, match="NOT_A_CATEGORY"):
         SignalClassifier.load(path)
+
+
+@pytest.mark.parametrize(
+    "sentence, content, cue, expected",
+    [
+        ("Fighting broke out along the border at dawn.", None, None, ("MILITARY_ATTACK", "escalation")),
+        ("The clashes ended overnight after mediation.", None, None, ("CEASEFIRE", "de-escalation")),
+        ("The minister rejected the charge.", "the charge", "reject", ("DENIAL", "de-escalation")),
+        ("The government suspended all talks with its neighbour.", None, None, ("DIPLOMACY_REJECT", "escalation")),
+        ("Border troops returned fire.", None, None, ("MILITARY_ATTACK", "escalation")),
+        ("Ten soldiers were killed in the ambush.", None, None, ("CASUALTIES", "escalation")),
+    ],
+)
+def test_crisis_vocabulary_beyond_one_war(read, sentence, content, cue, expected):
+    reading = read(sentence, content, cue) if content else read(sentence)
+    assert (reading.category, reading.signal) == expected
