@@ -1,4 +1,4 @@
-"""`sitrep` command line: worker, replay, extract, timeline, eval, topics, ingest feeds."""
+"""`sitrep` command line: worker, replay, extract, timeline, eval, export, topics, ingest feeds."""
 
 from __future__ import annotations
 
@@ -164,6 +164,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0 if not corpus.rejected else 1
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from streams.export import export
+    from streams.history import MAX_PAGE, SQLITE_FILE, BadQuery, HistoryStore, Query
+
+    settings = get_settings()
+    if not settings.history_url and not (settings.data_dir / SQLITE_FILE).exists():
+        print(f"no history store at {settings.data_dir / SQLITE_FILE}: run a worker (SITREP_DATA_DIR)", file=sys.stderr)
+        return 1
+    try:
+        query = Query(since=args.since, until=args.until, limit=MAX_PAGE)
+        store = HistoryStore.from_settings(settings)
+    except BadQuery as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    try:
+        rows = export(store, args.what, args.situation, query, args.format, Path(args.out))
+    finally:
+        store.close()
+    print(f"exported {rows} {args.what} to {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace) -> int:
     from streams.topics import ensure_topics
 
@@ -215,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", required=True)
     extract.set_defaults(func=cmd_extract)
 
+    export = sub.add_parser("export", help="snapshots or claims from the history store as CSV or Parquet")
+    export.add_argument("what", choices=["snapshots", "claims"])
+    export.add_argument("--situation", help="situation id (required for snapshots)")
+    export.add_argument("--since", type=parse_time, help="first event time to include (ISO-8601 with offset)")
+    export.add_argument("--until", type=parse_time, help="event time to stop before (ISO-8601 with offset)")
+    export.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    export.add_argument("--out", required=True, help="the file to write")
+    export.set_defaults(func=cmd_export)
+
     sub.add_parser("topics", help="create the pipeline's topics (idempotent)").set_defaults(func=cmd_topics)
 
     ingest = sub.add_parser("ingest", help="produce live sources to Kafka").add_subparsers(dest="source", required=True)
@@ -228,7 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.what == "snapshots" and not args.situation:
+        parser.error("export snapshots needs --situation ID")
     return args.func(args)
 
 

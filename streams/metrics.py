@@ -127,3 +127,17 @@ SITUATION_TOP_DRIVER = Gauge(
     ["situation", "speaker_actor", "category", "signal"],
     registry=REGISTRY,
 )
+
+HISTORY_WRITE_SECONDS = Histogram(
+    "sitrep_history_write_seconds",
+    "Seconds per batch written to the history store, by kind (snapshots, claims)",
+    ["kind"],
+    buckets=DURATION_BUCKETS,
+    registry=REGISTRY,
+)
+HISTORY_ROWS = Counter(
+    "sitrep_history_rows_total",
+    "New rows written to the history store (redeliveries not counted)",
+    ["kind"],
+    registry=REGISTRY,
+)
