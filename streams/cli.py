@@ -80,14 +80,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_unsupported(article, detection) -> None:
+    print(f"  {article.id}: {detection.reason}", file=sys.stderr)
+
+
 def replay_offline(articles, out: Path) -> int:
     import time
 
-    from agents.nlp.factory import build_enricher
-    from streams.offline import enrich_stream, situation_snapshots
+    from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
 
     settings = get_settings()
-    enricher = build_enricher(settings)
+    enricher = LanguageEnrichers(settings, report_unsupported)
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     latest = {}
@@ -101,6 +104,8 @@ def replay_offline(articles, out: Path) -> int:
         f"snapshots in {out}",
         file=sys.stderr,
     )
+    if enricher.unsupported:
+        print(f"  unsupported_language, not enriched: {dict(enricher.unsupported)}", file=sys.stderr)
     for snapshot in latest.values():
         print(
             f"  {snapshot.situation}: as of {snapshot.as_of:%Y-%m-%d %H:%M} index {snapshot.escalation_index:.1f} "
@@ -148,19 +153,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from agents.nlp.factory import build_enricher
     from streams.corpus import read_corpus
+    from streams.offline import LanguageEnrichers
 
     settings = get_settings()
     corpus = read_corpus(Path(args.input), settings.max_text_bytes)
     for rejected in corpus.rejected:
         print(f"rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
-    enricher = build_enricher(settings)
+    enricher = LanguageEnrichers(settings, report_unsupported)
+    enriched = 0
     with open(args.out, "w", encoding="utf-8") as out:
         for start in range(0, len(corpus.articles), settings.batch_size):
             for result in enricher.enrich(corpus.articles[start : start + settings.batch_size]):
                 out.write(result.model_dump_json() + "\n")
-    print(f"enriched {len(corpus.articles)} articles into {args.out}", file=sys.stderr)
+                enriched += 1
+    unsupported = f", unsupported_language (not enriched): {dict(enricher.unsupported)}" if enricher.unsupported else ""
+    print(f"enriched {enriched} of {len(corpus.articles)} articles into {args.out}{unsupported}", file=sys.stderr)
     return 0 if not corpus.rejected else 1
 
 

@@ -25,6 +25,12 @@ ARTICLES_DUPLICATE = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+ARTICLES_BY_LANGUAGE = Counter(
+    "sitrep_articles_by_language_total",
+    "Valid new articles by detected language and outcome (enriched, or unsupported_language: no model for it)",
+    ["language", "outcome"],
+    registry=REGISTRY,
+)
 DEAD_LETTERS = Counter(
     "sitrep_dead_letters_total", "Messages sent to the dead-letter topic", ["stage", "reason"], registry=REGISTRY
 )
