@@ -33,8 +33,16 @@ def rfc3339_seconds(stamp: str) -> float:
 
 
 class Prometheus:
-    def __init__(self, workdir: Path, targets: list[str], hold_seconds: int = 3, interval_seconds: int = 1):
+    def __init__(
+        self,
+        workdir: Path,
+        targets: list[str],
+        hold_seconds: int = 3,
+        interval_seconds: int = 1,
+        alertmanager: str | None = None,
+    ):
         self.workdir = workdir
+        self.alertmanager = alertmanager  # host:port that firing alerts are sent to
         self.port = free_port()
         self.targets = targets
         self.hold_seconds, self.interval_seconds = hold_seconds, interval_seconds
@@ -49,6 +57,8 @@ class Prometheus:
             "rule_files": ["rules.yml"],
             "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": self.targets}]}],
         }
+        if self.alertmanager:
+            config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [self.alertmanager]}]}]}
         path = self.workdir / "prometheus.yml"
         path.write_text(yaml.safe_dump(config))
         return path
