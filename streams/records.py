@@ -147,6 +147,7 @@ class SituationSnapshot(Record):
     drivers: list[Driver] = Field(default_factory=list)
     windows: dict[str, dict[str, float]] = Field(default_factory=dict)  # other rolling windows: index, balance, weights
     # The article whose counting produced this snapshot: with the situation, what identifies it in the history store.
+    # Unlike the indicators, it depends on arrival order (the last snapshot of a 4-partition replay names another one).
     counted_article_id: str | None = None
 
 
