@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +13,30 @@ from streams.settings import get_settings
 
 
 def parse_time(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO-8601 time, e.g. 2022-02-14T00:00:00Z") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{value!r} needs a timezone offset, e.g. 2022-02-14T00:00:00+00:00")
     return moment
+
+
+def positive_number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return number
+
+
+def existing_path(value: str) -> str:
+    """Checked while parsing, so a typo is a usage error (exit 2) before any broker is contacted or model loaded."""
+    if not Path(value).exists():
+        raise argparse.ArgumentTypeError(f"no such file or directory: {value}")
+    return value
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -55,7 +76,6 @@ def load_corpus_or_report(args: argparse.Namespace):
 def cmd_replay(args: argparse.Namespace) -> int:
     from streams.replay import Progress, ReplayFailed, replay
 
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # the client's connection chatter would bury the progress
     if args.offline != bool(args.snapshots):
         print("--offline and --snapshots OUT.jsonl go together", file=sys.stderr)
         return 2
@@ -118,7 +138,6 @@ def replay_offline(articles, out: Path) -> int:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from streams import timeline
 
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # keep the table readable with --from-kafka
     if args.from_kafka:
         from streams.replay import read_snapshots_from_kafka
 
@@ -208,16 +227,30 @@ def cmd_ingest_feeds(args: argparse.Namespace) -> int:
     return ingest_feeds(Path(args.feeds), get_settings(), once=args.once, metrics_port=args.metrics_port)
 
 
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sitrep")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("worker", help="run the Faust worker (settings from SITREP_* env)").set_defaults(func=cmd_worker)
 
     replay = sub.add_parser("replay", help="produce a corpus to Kafka in event-time order")
-    replay.add_argument("corpus", help="JSONL file of Articles or a directory of .jsonl/.json files")
+    replay.add_argument(
+        "corpus", type=existing_path, help="JSONL file of Articles or a directory of .jsonl/.json files"
+    )
     pace = replay.add_mutually_exclusive_group()
-    pace.add_argument("--speed", type=float, default=3600.0, help="event seconds per wall second (default 3600)")
+    pace.add_argument(
+        "--speed", type=positive_number, default=3600.0, help="event seconds per wall second (default 3600)"
+    )
     pace.add_argument("--max-speed", action="store_true", help="send as fast as the broker takes it")
     replay.add_argument("--since", type=parse_time, help="first published_at to include (ISO-8601 with offset)")
     replay.add_argument("--until", type=parse_time, help="published_at to stop before (ISO-8601 with offset)")
@@ -227,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.set_defaults(func=cmd_replay)
 
     timeline = sub.add_parser("timeline", help="indicators over event time: a daily table and a PNG chart")
-    timeline.add_argument("snapshots", nargs="?", help="SituationSnapshot JSONL (from replay --offline)")
+    timeline.add_argument(
+        "snapshots", nargs="?", type=existing_path, help="SituationSnapshot JSONL (from replay --offline)"
+    )
     timeline.add_argument("--from-kafka", action="store_true", help="read the situation updates topic instead")
     timeline.add_argument("--png", help="write the chart to this file")
     timeline.add_argument("--window", default="24h", choices=["6h", "24h", "7d"])
@@ -236,12 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = sub.add_parser("eval", help="score entities or claims against a gold set")
     evaluation.add_argument("what", choices=["entities", "claims"])
-    evaluation.add_argument("--gold", required=True)
-    evaluation.add_argument("--corpus", required=True)
+    evaluation.add_argument("--gold", required=True, type=existing_path)
+    evaluation.add_argument("--corpus", required=True, type=existing_path)
     evaluation.set_defaults(func=cmd_eval)
 
     extract = sub.add_parser("extract", help="offline enrichment: one EnrichedArticle per input Article")
-    extract.add_argument("input")
+    extract.add_argument("input", type=existing_path)
     extract.add_argument("--out", required=True)
     extract.set_defaults(func=cmd_extract)
 
@@ -258,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="produce live sources to Kafka").add_subparsers(dest="source", required=True)
     feeds = ingest.add_parser("feeds", help="poll RSS/Atom feeds (docs/feeds.md) into the raw articles topic")
-    feeds.add_argument("feeds", help="FEEDS.yaml: the feeds, their intervals and the state file")
+    feeds.add_argument("feeds", type=existing_path, help="FEEDS.yaml: the feeds, their intervals and the state file")
     feeds.add_argument("--once", action="store_true", help="poll every feed once and exit (1 if any failed)")
     feeds.add_argument("--metrics-port", type=int, help="serve sitrep_feed_* metrics on 127.0.0.1:PORT/metrics")
     feeds.set_defaults(func=cmd_ingest_feeds)
@@ -266,12 +301,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = getattr(logging, os.environ.get("SITREP_LOG_LEVEL", "info").upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level > logging.DEBUG:  # the Kafka client logs every retry; a failure ends in one line of ours instead
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # usage errors: one line, exit 2
     if args.command == "export" and args.what == "snapshots" and not args.situation:
         parser.error("export snapshots needs --situation ID")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - a user sees one line; SITREP_LOG_LEVEL=debug adds the traceback
+        logging.getLogger("sitrep").debug("traceback", exc_info=True)
+        print(f"sitrep {args.command}: {one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def one_line(error: BaseException) -> str:
+    """The error as one line: its type when the message does not say it (e.g. kafka's NoBrokersAvailable)."""
+    message = " ".join(str(error).split())
+    name = type(error).__name__
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.strerror or name}: {error.filename}"
+    if type(error).__module__.startswith(("kafka", "aiokafka")):
+        brokers = ", ".join(get_settings().bootstrap_servers)
+        return f"Kafka at {brokers} (SITREP_BROKER): {message or name}"
+    if not message or name in message:
+        return message or name
+    return message if isinstance(error, ValueError | RuntimeError) else f"{name}: {message}"
 
 
 if __name__ == "__main__":
