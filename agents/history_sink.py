@@ -36,24 +36,24 @@ def register(pipeline: Pipeline) -> None:
     store = HistoryStore.from_settings(pipeline.settings)
     pipeline.history_store = store
 
-    @app.agent(pipeline.situation_updates, name="history-snapshots")
-    async def sink_snapshots(stream):
+    async def sink(stream, kind: str, record_type, write_batch, dead_letter_invalid: bool) -> None:
         async for batch in stream.take_events(BATCH_SIZE, within=BATCH_SECONDS):
-            snapshots = []
+            records = []
             for event in batch:
                 try:
-                    snapshots.append(SituationSnapshot.model_validate_json(event.value))
-                except ValidationError as error:  # another producer on the topic: keep it, say why
-                    await send_dead_letter(pipeline, event, "history", f"invalid_snapshot: {error.errors()[0]['msg']}")
-            await write("snapshots", store.write_snapshots, snapshots)
+                    records.append(record_type.model_validate_json(event.value))
+                except ValidationError as error:
+                    if dead_letter_invalid:
+                        reason = f"invalid_{kind}: {error.errors()[0]['msg']}"
+                        await send_dead_letter(pipeline, event, "history", reason)
+            await write(kind, write_batch, records)
+
+    @app.agent(pipeline.situation_updates, name="history-snapshots")
+    async def sink_snapshots(stream):
+        # Another producer on the topic: its record is kept as a dead letter with the reason.
+        await sink(stream, "snapshots", SituationSnapshot, store.write_snapshots, dead_letter_invalid=True)
 
     @app.agent(pipeline.enriched, name="history-claims")
     async def sink_claims(stream):
-        async for batch in stream.take_events(BATCH_SIZE, within=BATCH_SECONDS):
-            articles = []
-            for event in batch:
-                try:
-                    articles.append(EnrichedArticle.model_validate_json(event.value))
-                except ValidationError:
-                    continue  # the route agent dead-letters the same record; one dead letter per bad record
-            await write("claims", store.write_claims, articles)
+        # A bad enriched record is dead-lettered once, by the route agent that reads the same topic.
+        await sink(stream, "claims", EnrichedArticle, store.write_claims, dead_letter_invalid=False)

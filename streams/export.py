@@ -29,15 +29,9 @@ SNAPSHOT_COLUMNS = {
     "counted_article_id": "string",
 }
 DRIVER_COLUMNS = {"claim_id": "string", "speaker_actor": "string", "signal": "string", "weight": "float"}
-WINDOW_COLUMNS = {
-    "escalation_index": "float",
-    "balance": "float",
-    "escalation_weight": "float",
-    "deescalation_weight": "float",
-    "articles": "int",
-    "sources": "int",
-    "claims": "int",
-}
+# The figures every window has (SituationState.window_summary), typed as the 24h ones.
+WINDOW_FIGURES = ("escalation_index", "balance", "escalation_weight", "deescalation_weight", "articles", "sources")
+WINDOW_COLUMNS = {name: SNAPSHOT_COLUMNS[name] for name in (*WINDOW_FIGURES, "claims")}
 CLAIM_COLUMNS = {
     "claim_id": "string",
     "article_id": "string",

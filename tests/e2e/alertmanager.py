@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
 
-from tests.integration.harness import ROOT, free_port
+from tests.e2e.prometheus import LoopbackServer
+from tests.integration.harness import ROOT
 
 BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager") or "/usr/bin/prometheus-alertmanager"
 CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
@@ -63,55 +61,20 @@ def project_config(webhook_url: str) -> dict:
     return config
 
 
-class Alertmanager:
+class Alertmanager(LoopbackServer):
     def __init__(self, workdir: Path, webhook_url: str):
-        self.workdir = workdir
-        self.port = free_port()
+        super().__init__(workdir, "alertmanager")
         self.webhook_url = webhook_url
-        self.log_path = workdir / "alertmanager.log"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> Alertmanager:
         config = self.workdir / "alertmanager.yml"
         config.write_text(yaml.safe_dump(project_config(self.webhook_url)))
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                BINARY,
-                f"--config.file={config}",
-                f"--storage.path={self.workdir / 'alertmanager-data'}",
-                f"--web.listen-address={self.address}",
-                "--cluster.listen-address=",  # no gossip port: a single instance on loopback
-            ],
-            cwd=self.workdir,
-            stdout=log,
-            stderr=log,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"alertmanager exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"http://{self.address}/-/ready", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"alertmanager not ready in {timeout}s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        command = [
+            BINARY,
+            f"--config.file={config}",
+            f"--storage.path={self.workdir / 'alertmanager-data'}",
+            f"--web.listen-address={self.address}",
+            "--cluster.listen-address=",  # no gossip port: a single instance on loopback
+        ]
+        self.launch(command, timeout)
+        return self

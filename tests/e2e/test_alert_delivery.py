@@ -13,6 +13,8 @@ from tests.integration.harness import Worker
 
 pytestmark = pytest.mark.e2e
 
+RUNBOOKS = "https://docs.example.org/sitrep/runbooks.md"  # the settable base (external label runbook_base_url)
+
 
 def situation_red(receiver: WebhookReceiver) -> list[dict]:
     return [
@@ -30,7 +32,9 @@ def test_a_red_situation_is_delivered_to_the_webhook_receiver(namespace, prometh
     with WebhookReceiver() as receiver:
         alertmanager = Alertmanager(tmp_path, receiver.url).start()
         try:
-            prometheus_for(worker.port, alertmanager=alertmanager.address)
+            prometheus_for(
+                worker.port, alertmanager=alertmanager.address, external_labels={"runbook_base_url": RUNBOOKS}
+            )
             worker.start()
             replay(namespace, FIXTURES / "escalating.jsonl")
             [alert, *_] = wait_for(lambda: situation_red(receiver), 180, "SituationRed at the webhook receiver")
@@ -44,3 +48,4 @@ def test_a_red_situation_is_delivered_to_the_webhook_receiver(namespace, prometh
     assert alert["annotations"]["summary"] == f"{SITUATION} is at alert level red"
     assert "Top driver: " in alert["annotations"]["description"], alert["annotations"]
     assert "(escalation)" in alert["annotations"]["description"]
+    assert alert["annotations"]["runbook_url"] == f"{RUNBOOKS}#situationred"

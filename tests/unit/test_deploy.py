@@ -267,7 +267,9 @@ def test_alerts_carry_severity_summary_description_and_a_runbook_section():
         assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
         assert {"summary", "description", "runbook_url"} <= set(rule["annotations"]), rule["alert"]
         page, _, anchor = rule["annotations"]["runbook_url"].partition("#")
-        assert page == "docs/runbooks.md" and anchor in anchors, rule["alert"]
+        # The base is the external label runbook_base_url (absolute links), else the repository-relative page.
+        assert page == '{{ or $externalLabels.runbook_base_url "docs/runbooks.md" }}', rule["alert"]
+        assert anchor in anchors, rule["alert"]
 
 
 def test_situation_alerts_name_the_situation_and_its_top_driver():
@@ -340,7 +342,8 @@ def test_grafana_rules_mirror_the_prometheus_alerts():
     for name, rule in grafana.items():
         assert rule["for"] == prometheus[name]["for"], name
         assert rule["labels"] == prometheus[name]["labels"], name
-        assert rule["annotations"]["runbook_url"] == prometheus[name]["annotations"]["runbook_url"], name
+        runbook = prometheus[name]["annotations"]["runbook_url"]
+        assert rule["annotations"]["runbook_url"] == "docs/runbooks.md#" + runbook.partition("#")[2], name
         assert all(q["datasourceUid"] in {DATASOURCE_UID, "__expr__"} for q in rule["data"]), name
         assert rule["condition"] in {q["refId"] for q in rule["data"]}, name
     assert len({rule["uid"] for rule in grafana_rules()}) == len(grafana)
