@@ -100,6 +100,20 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def progress_bar(total: int, what: str):
+    """A tqdm bar of articles on stderr when it is a terminal (nothing in logs and pipes)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=what, unit="article", file=sys.stderr, disable=None)
+
+
+def ticking(items, bar):
+    """The items, advancing the bar as each one is taken (the offline pipeline pulls them lazily, batch by batch)."""
+    for item in items:
+        yield item
+        bar.update()
+
+
 def report_unsupported(article, detection) -> None:
     print(f"  {article.id}: {detection.reason}", file=sys.stderr)
 
@@ -114,8 +128,9 @@ def replay_offline(articles, out: Path) -> int:
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     latest = {}
-    with out.open("w", encoding="utf-8") as handle:
-        for snapshot in situation_snapshots(enrich_stream(articles, enricher, settings.batch_size), settings):
+    with out.open("w", encoding="utf-8") as handle, progress_bar(len(articles), "replay --offline") as bar:
+        taken = ticking(articles, bar)
+        for snapshot in situation_snapshots(enrich_stream(taken, enricher, settings.batch_size), settings):
             handle.write(snapshot.model_dump_json() + "\n")
             latest[snapshot.situation] = snapshot
     seconds = time.perf_counter() - started
@@ -181,11 +196,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
     enricher = LanguageEnrichers(settings, report_unsupported)
     enriched = 0
-    with open(args.out, "w", encoding="utf-8") as out:
+    with open(args.out, "w", encoding="utf-8") as out, progress_bar(len(corpus.articles), "extract") as bar:
         for start in range(0, len(corpus.articles), settings.batch_size):
-            for result in enricher.enrich(corpus.articles[start : start + settings.batch_size]):
+            batch = corpus.articles[start : start + settings.batch_size]
+            for result in enricher.enrich(batch):
                 out.write(result.model_dump_json() + "\n")
                 enriched += 1
+            bar.update(len(batch))
     unsupported = f", unsupported_language (not enriched): {dict(enricher.unsupported)}" if enricher.unsupported else ""
     print(f"enriched {enriched} of {len(corpus.articles)} articles into {args.out}{unsupported}", file=sys.stderr)
     return 0 if not corpus.rejected else 1

@@ -69,3 +69,41 @@ def test_an_unreachable_broker_is_one_line_and_exit_1():
     assert error.startswith("sitrep replay: Kafka at 127.0.0.1:") and "(SITREP_BROKER)" in error
     assert len(report) == 2 and report[0].startswith("corpus "), result.stderr  # the corpus summary, then the error
     assert time.monotonic() - started < 100
+
+
+def test_extract_and_offline_replay_show_a_progress_bar_on_a_terminal(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    def on_terminal(*args: str) -> str:
+        """Run the command with stderr on a pseudo-terminal, as a user at a shell sees it."""
+        main_end, terminal = pty.openpty()
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 columns wide
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            env={"PATH": "/usr/bin:/bin", "SITREP_LOG_LEVEL": "warning"},
+        )
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main_end, 4096)
+            except OSError:  # the terminal closed: the command is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(120) == 0, seen
+        os.close(main_end)
+        return seen.decode(errors="replace")
+
+    extract = on_terminal("extract", str(ESCALATING), "--out", str(tmp_path / "out.jsonl"))
+    assert "extract: 100%" in extract and "5/5" in extract
+    offline = on_terminal("replay", str(ESCALATING), "--offline", "--snapshots", str(tmp_path / "s.jsonl"))
+    assert "replay --offline: 100%" in offline and "5/5" in offline
