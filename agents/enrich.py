@@ -7,10 +7,12 @@ never competes with it for the GIL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
 from agents.dedupe import Deduplicator, Verdict
+from agents.language import group_by_language, identifier
 from agents.nlp.process import EnricherProcess
 from streams import metrics
 from streams import topics as names
@@ -104,14 +106,22 @@ def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
     seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
-    nlp_process = EnricherProcess(settings, on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
+    # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
+    processes = {
+        language: EnricherProcess(
+            settings.model_copy(update={"spacy_model": model}), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc
+        )
+        for language, model in settings.models_by_language.items()
+    }
 
     @app.task
     async def load_model() -> None:
-        """In the NLP process, so the worker joins its group and recovers its tables meanwhile."""
-        await nlp_process.start()
+        """In the NLP processes, so the worker joins its group and recovers its tables meanwhile."""
+        await asyncio.to_thread(identifier)  # the language detector's model, off the event loop
+        for language, process in processes.items():
+            await process.start()
+            log.info("NLP model %s loaded for %s", process.settings.spacy_model, language)
         pipeline.health["model_loaded"] = True
-        log.info("NLP model %s loaded", settings.spacy_model)
 
     @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
@@ -120,17 +130,23 @@ def register(pipeline: Pipeline) -> None:
             accepted, rejected = admit(batch, deduplicator, settings.max_text_bytes)
             for event, error in rejected:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
-            if not accepted:
-                continue
-            await nlp_process.loaded.wait()
-            started = time.perf_counter()
-            outcomes = await enrich_isolating_failures(nlp_process.enrich, accepted)
-            done = [result for _, result, _ in outcomes if result is not None]
-            if done:
-                observe(done, time.perf_counter() - started)
-            for (event, result, error), (_, article, _) in zip(outcomes, accepted, strict=True):
-                if result is None:
-                    await send_dead_letter(pipeline, event, "enrich", error)
-                    continue
-                await pipeline.enriched.send(key=result.article_id, value=result.to_bytes())
-                deduplicator.record(article)
+            # Detected from the text, whatever the `language` field says; no model for it: a dead letter, not an
+            # article the English rules would pass through with no claims. The batch goes out language by language.
+            languages, unsupported = group_by_language(accepted, lambda entry: entry[1], processes)
+            for (event, _, _), detection in unsupported:
+                metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
+                await send_dead_letter(pipeline, event, "language", detection.reason)
+            for language, entries in languages.items():
+                await processes[language].loaded.wait()
+                started = time.perf_counter()
+                outcomes = await enrich_isolating_failures(processes[language].enrich, entries)
+                done = [result for _, result, _ in outcomes if result is not None]
+                if done:
+                    observe(done, time.perf_counter() - started)
+                    metrics.ARTICLES_BY_LANGUAGE.labels(language, "enriched").inc(len(done))
+                for (event, result, error), (_, article, _) in zip(outcomes, entries, strict=True):
+                    if result is None:
+                        await send_dead_letter(pipeline, event, "enrich", error)
+                        continue
+                    await pipeline.enriched.send(key=result.article_id, value=result.to_bytes())
+                    deduplicator.record(article)

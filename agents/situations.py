@@ -71,14 +71,8 @@ class SnapshotHistory:
 
 
 def publish_claims(pipeline: Pipeline, article: EnrichedArticle) -> None:
-    context = {
-        "outlet": article.outlet,
-        "published_at": article.published_at.isoformat(),
-        "situations": article.situations,
-        "duplicate_of": article.duplicate_of,
-    }
-    for claim in article.claims:
-        pipeline.live.publish("claims", "claim", {**claim.model_dump(mode="json"), **context})
+    for claim in article.claims_in_context():
+        pipeline.live.publish("claims", "claim", claim)
 
 
 def bucket_key(situation: str, hour: int) -> str:
@@ -140,6 +134,7 @@ def register(pipeline: Pipeline) -> None:
                 continue
             store(situation, state)
             snapshot = state.snapshot()
+            snapshot.counted_article_id = article.article_id
             await pipeline.situation_updates.send(key=situation, value=snapshot.to_bytes())
             previous = pipeline.latest.get(situation)
             pipeline.latest[situation] = snapshot.model_dump(mode="json")

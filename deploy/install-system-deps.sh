@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# System packages the tests need beyond Python: Debian's prometheus (server + promtool) and chromium (the /live page
-# test). Java 17 and Maven are expected on the machine (the local Kafka uses them). Idempotent: installs only what's missing.
+# System packages the tests need beyond Python: Debian's prometheus (server + promtool), prometheus-alertmanager
+# (alertmanager + amtool, the alert delivery test), chromium (the /live page test) and postgresql (the history store
+# tests start a throwaway server). Java 17 and Maven: the local Kafka uses them. Idempotent: installs what's missing.
 set -euo pipefail
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 [ ${#missing[@]} -eq 0 ] && exit 0

