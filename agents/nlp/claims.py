@@ -494,7 +494,9 @@ class ClaimExtractor:
         obj = next((child for child in right if child.dep_ in ("dobj", "dative")), None)
         if infinitive is not None:
             first = obj if obj is not None and obj.i < infinitive.i else infinitive
-            return [(first.left_edge.idx, clause_span(infinitive)[1])]
+            # "urged both sides to show restraint and settle their differences": the conjoined steps belong to it
+            last = max([infinitive, *infinitive.conjuncts], key=lambda token: token.i)
+            return [(first.left_edge.idx, clause_span(last)[1])]
         kept = [
             child
             for child in right

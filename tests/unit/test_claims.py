@@ -224,3 +224,10 @@ def test_agreeing_to_a_step_reports_the_step(extract):
 def test_an_outlet_statement_about_fighting_is_a_claim(extract):
     claim = only(extract("Fighting has died down across the region since March."))
     assert claim.kind == "assertion"
+
+
+def test_an_appeal_keeps_its_conjoined_steps(extract):
+    claim = only(
+        extract("The envoy urged both countries to show restraint and to settle their differences peacefully.")
+    )
+    assert claim.content == "both countries to show restraint and to settle their differences peacefully"
