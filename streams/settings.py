@@ -52,9 +52,8 @@ class Settings(BaseSettings):
     parse_batch_size: int = Field(default=4, ge=1)
     max_text_bytes: int = Field(default=1_000_000, ge=1)
     actors_path: Path | None = None  # extra actor gazetteer (YAML/JSON) merged over the built-in one
-    # the learned signal model fills in where the signal rules recognise nothing (docs/signals.md); opt-in: it adds
-    # little on real reports of new crises and costs on the seed reports
-    learned_signals: bool = False
+    # the learned signal model reads the claims the signal rules recognise nothing in (docs/signals.md)
+    learned_signals: bool = True
     situations_path: Path | None = None  # situations config (YAML); default: the built-in russia-ukraine
 
     # Situation table
