@@ -97,13 +97,7 @@ class SystemScore:
 
     @property
     def signal_macro_f1(self) -> float:
-        scores = []
-        for signal in SIGNALS:
-            hits = self.confusion[(signal, signal)]
-            predicted = sum(n for (_, p), n in self.confusion.items() if p == signal)
-            gold = sum(n for (g, _), n in self.confusion.items() if g == signal)
-            scores.append(harmonic(ratio(hits, predicted), ratio(hits, gold)))
-        return sum(scores) / len(scores)
+        return macro_f1(self.confusion)
 
     def absorb(self, other: SystemScore) -> None:
         """Add another set's counts (pooling several gold sets)."""
@@ -145,6 +139,17 @@ class ClaimsResult:
     ours: SystemScore
     baseline: SystemScore
     articles: int
+
+
+def macro_f1(confusion: Counter) -> float:
+    """Macro-F1 over the three signals of a (gold signal, predicted signal) -> count confusion."""
+    scores = []
+    for signal in SIGNALS:
+        hits = confusion[(signal, signal)]
+        predicted = sum(n for (_, p), n in confusion.items() if p == signal)
+        gold = sum(n for (g, _), n in confusion.items() if g == signal)
+        scores.append(harmonic(ratio(hits, predicted), ratio(hits, gold)))
+    return sum(scores) / len(scores)
 
 
 def ratio(part: int, whole: int) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.evaluation.claims import SIGNALS, harmonic, match_claims, ratio, read_gold
+from agents.evaluation.claims import macro_f1, match_claims, read_gold
 from agents.nlp.factory import build_enricher
 from agents.nlp.signal_model import LinearHead, RuleView, SignalModel, claim_features
 from streams.corpus import read_corpus
@@ -108,21 +108,10 @@ def held_out(examples: Sequence[Example], regularisation: float = REGULARISATION
     for crisis in sorted({example.crisis for example in examples}):
         model = fit([example for example in examples if example.crisis != crisis], regularisation)
         test = [example for example in examples if example.crisis == crisis]
-        rules = [(example.signal, example.rules.signal) for example in test]
-        learned = [(example.signal, model.decide(example.features, example.rules)) for example in test]
+        rules = Counter((example.signal, example.rules.signal) for example in test)
+        learned = Counter((example.signal, model.decide(example.features, example.rules)) for example in test)
         rows.append((crisis, macro_f1(rules), macro_f1(learned)))
     return rows
-
-
-def macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
-    """Macro-F1 over the three signals of (gold, predicted) pairs."""
-    scores = []
-    for signal in SIGNALS:
-        hits = sum(1 for gold, got in pairs if gold == got == signal)
-        predicted = sum(1 for _, got in pairs if got == signal)
-        actual = sum(1 for gold, _ in pairs if gold == signal)
-        scores.append(harmonic(ratio(hits, predicted), ratio(hits, actual)))
-    return sum(scores) / len(scores)
 
 
 def held_out_report(root: Path, settings: Settings) -> str:

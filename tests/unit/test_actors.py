@@ -12,16 +12,6 @@ from streams.records import Article
 from streams.settings import Settings
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(Settings().spacy_model)
-
-
-@pytest.fixture(scope="module")
-def gazetteer(nlp):
-    return ActorGazetteer.load(nlp)
-
-
 def actor_of(nlp, gazetteer, text: str, phrase: str, occurrence: int = 0):
     """Code the article gives to the `occurrence`-th appearance of `phrase` (resolved as a span)."""
     doc = nlp(text)

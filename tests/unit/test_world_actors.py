@@ -4,23 +4,10 @@ and the validation of gazetteer files."""
 from pathlib import Path
 
 import pytest
-import spacy
 
-from agents.nlp.actors import ActorGazetteer
 from agents.nlp.gazetteer import GazetteerError, read_gazetteer
 from agents.nlp.world import capitals, plural_demonym, world_countries
-from streams.settings import Settings
 from tests.unit.test_actors import actor_of
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(Settings().spacy_model)
-
-
-@pytest.fixture(scope="module")
-def gazetteer(nlp):
-    return ActorGazetteer.load(nlp)
 
 
 def test_every_iso_country_has_a_government_code_and_names():
