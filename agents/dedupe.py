@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from agents.nlp.pipeline import text_fingerprint
-from streams.records import Article
+from agents.records import Article
 
 
 class Verdict(Enum):

@@ -32,10 +32,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from agents.records import Article, EnrichedArticle, SituationSnapshot  # noqa: E402
 from agents.situation.config import DEFAULT_SITUATIONS  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
 from streams.offline import situation_snapshots  # noqa: E402
-from streams.records import Article, EnrichedArticle, SituationSnapshot  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 

@@ -2,8 +2,8 @@
 
 A ticker asks to wake every 10 ms while batches of seed articles are enriched: called directly on the loop (what an
 agent doing `enricher.enrich(...)` inline would do), through `loop.run_in_executor` on a thread (which still shares
-the GIL with the loop), or in the worker's NLP process (agents.nlp.process, what agents/enrich.py does). Prints the
-p50 / p99 / max lateness of the ticker and the wall time: heartbeats, commits and HTTP share that loop.
+the GIL with the loop), or in the worker's NLP process (agents.nlp.process, what streams/worker/enrich.py does).
+Prints the p50 / p99 / max lateness of the ticker and the wall time: heartbeats, commits and HTTP share that loop.
 Usage: python bench/loop_lag.py [--articles N] [--batch-size B]
 """
 
@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.process import EnricherProcess  # noqa: E402
+from agents.records import Article  # noqa: E402
 from bench.throughput import corpus  # noqa: E402
-from streams.records import Article  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 TICK = 0.010

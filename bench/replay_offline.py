@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.pipeline import Enricher  # noqa: E402
+from agents.records import Article  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
 from streams.offline import enrich_stream, situation_snapshots  # noqa: E402
-from streams.records import Article  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
+from agents.records import SituationSnapshot  # noqa: E402
 from agents.situation.state import new_situation_state  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
 from streams.offline import enrich_stream  # noqa: E402
-from streams.records import SituationSnapshot  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import ensure_topics  # noqa: E402
 from tests.integration.harness import BOOTSTRAP, ROOT, Namespace, Worker, read_topic  # noqa: E402

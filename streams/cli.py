@@ -42,8 +42,8 @@ def existing_path(value: str) -> str:
 def cmd_worker(args: argparse.Namespace) -> int:
     from faust.worker import Worker
 
-    from streams.app import build_pipeline
     from streams.topics import ensure_topics
+    from streams.worker.app import build_pipeline
 
     settings = get_settings()
     ensure_topics(settings)
@@ -180,23 +180,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("eval needs --gold FILE --corpus PATH, or (claims only) --sets DIR [DIR ...]", file=sys.stderr)
         return 2
     if args.what == "entities":
-        from agents.evaluation.entities import evaluate_entities, format_entities_report
+        from streams.evaluation.entities import evaluate_entities, format_entities_report
 
         print(format_entities_report(evaluate_entities(Path(args.gold), Path(args.corpus))))
     elif args.sets:
-        from agents.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
+        from streams.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
 
         sets = [item for root in args.sets for item in gold_sets(Path(root))]
         print(format_sets_report(evaluate_sets(sets, learned_signals=args.learned_signals)))
     else:
-        from agents.evaluation.claims import evaluate_claims, format_claims_report
+        from streams.evaluation.claims import evaluate_claims, format_claims_report
 
         print(format_claims_report(evaluate_claims(Path(args.gold), Path(args.corpus))))
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from agents.evaluation.train_signals import held_out_report, train
+    from streams.evaluation.train_signals import held_out_report, train
 
     settings = get_settings()
     if args.held_out:

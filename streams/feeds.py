@@ -32,8 +32,8 @@ import yaml
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agents.records import Article
 from streams.feed_state import FeedState, Validators
-from streams.records import Article
 from streams.replay import make_producer, timestamp_ms
 from streams.settings import Settings
 from streams.topics import RAW, ensure_topics

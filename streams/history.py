@@ -4,7 +4,7 @@ Kafka stays the source of truth; this is a view of it that outlives the compacte
 An SQLite file under SITREP_DATA_DIR by default (no server), PostgreSQL when SITREP_HISTORY_URL says so. Writes are
 idempotent: a snapshot is keyed by its situation and the article whose counting produced it, a claim by its id, and
 rows go in with ON CONFLICT DO NOTHING, so a redelivery, a restart or a second worker never writes a row twice.
-No Faust here: the sink agent (agents/history_sink.py) and the CLI call these functions.
+No Faust here: the sink agent (streams/worker/history_sink.py) and the CLI call these functions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from streams.records import EnrichedArticle, SituationSnapshot
+from agents.records import EnrichedArticle, SituationSnapshot
 from streams.settings import Settings
 
 SQLITE_FILE = "history.sqlite3"

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from agents.dedupe import Deduplicator, Verdict
 from agents.language import Detection, group_by_language
 from agents.nlp.pipeline import Enricher
+from agents.records import Article, EnrichedArticle, SituationSnapshot
 from agents.situation.state import SituationState, new_situation_state
-from streams.records import Article, EnrichedArticle, SituationSnapshot
 from streams.settings import Settings
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from streams.records import Article, SituationSnapshot
+from agents.records import Article, SituationSnapshot
 from streams.settings import Settings
 from streams.topics import RAW, SITUATION_UPDATES, ensure_topics, kafka_client_config
 

@@ -19,8 +19,8 @@ from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.docs import remember_text
 from agents.nlp.quantities import extract_quantities
+from agents.records import Article, EnrichedArticle, Entity
 from agents.situation.config import SituationMatcher
-from streams.records import Article, EnrichedArticle, Entity
 
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
-from streams.records import Article, EnrichedArticle
+from agents.records import Article, EnrichedArticle
 from streams.settings import Settings
 
 _enricher: Enricher | None = None  # this process's Enricher, when it is the NLP process

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from agents.records import Driver, EnrichedArticle, SituationSnapshot
 from agents.situation import indicators
 from agents.situation.config import SituationMatcher
 from agents.situation.estimate import DAY, DEFAULT_PARAMETERS, IndexParameters
 from agents.situation.indicators import HOUR, ClaimEvidence, WindowIndicators, claim_strength, claim_wording
-from streams.records import Driver, EnrichedArticle, SituationSnapshot
 
 if TYPE_CHECKING:
     from streams.settings import Settings

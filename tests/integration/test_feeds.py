@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from agents.records import Article
 from streams.feeds import REGISTRY, FeedPoller, FeedsConfig
-from streams.records import Article
 from streams.settings import Settings
 from tests.integration.harness import free_port, read_topic
 

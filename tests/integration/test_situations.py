@@ -9,9 +9,9 @@ from functools import cache
 import pytest
 
 from agents.nlp.factory import build_enricher
+from agents.records import SituationSnapshot
 from streams.corpus import read_corpus
 from streams.offline import enrich_stream, situation_snapshots
-from streams.records import SituationSnapshot
 from streams.replay import replay
 from streams.settings import Settings
 from tests.integration.harness import ROOT, Namespace, Worker, read_topic

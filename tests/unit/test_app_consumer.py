@@ -1,4 +1,5 @@
-"""The worker's Faust consumer seeks to committed offsets with the flow stopped (streams.app.SnapshotFetchConsumer)."""
+"""The worker's Faust consumer seeks to committed offsets with the flow stopped
+(streams.worker.app.SnapshotFetchConsumer)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import asyncio
 
 import pytest
 
-from streams.app import SnapshotFetchConsumer, build_pipeline
 from streams.settings import Settings
+from streams.worker.app import SnapshotFetchConsumer, build_pipeline
 
 
 def consumer_seeking(tmp_path, flow_active: bool, seek_error: Exception | None = None):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.evaluation.entities import evaluate_entities, format_entities_report, score_enriched
-from streams.records import EnrichedArticle
+from agents.records import EnrichedArticle
+from streams.evaluation.entities import evaluate_entities, format_entities_report, score_enriched
 
 GOLD = {
     "articles": {

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from agents.language import detect_language, group_by_language
+from agents.records import Article
 from streams.cli import main
 from streams.offline import LanguageEnrichers
-from streams.records import Article
 from streams.settings import Settings
 from tests.languages import REPORTS, report
 

@@ -1,6 +1,6 @@
 from faust.types import TP
 
-from streams.monitoring import build_labels, forgotten_partitions, partition_lags
+from streams.worker.monitoring import build_labels, forgotten_partitions, partition_lags
 
 RAW0, RAW1, RAW2 = TP("sitrep.articles.raw", 0), TP("sitrep.articles.raw", 1), TP("sitrep.articles.raw", 2)
 
@@ -37,9 +37,9 @@ def test_forgotten_partitions_are_assigned_inputs_neither_fetched_nor_held_for_b
 def test_a_snapshot_exports_its_index_and_the_bounds_of_its_interval():
     from datetime import UTC, datetime
 
-    from agents.situations import export_snapshot
+    from agents.records import SituationSnapshot
     from streams.metrics import REGISTRY
-    from streams.records import SituationSnapshot
+    from streams.worker.situations import export_snapshot
 
     snapshot = SituationSnapshot(
         situation="bounds-test",

@@ -12,8 +12,8 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
-from streams.app import Pipeline
 from streams.live import Filters, LiveHub
+from streams.worker.app import Pipeline
 
 
 def time_filter(request: Request, name: str) -> datetime | None:

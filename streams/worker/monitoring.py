@@ -14,7 +14,7 @@ from importlib import metadata
 
 from streams import metrics
 from streams import topics as names
-from streams.app import Pipeline
+from streams.worker.app import Pipeline
 
 log = logging.getLogger(__name__)
 

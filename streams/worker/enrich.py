@@ -14,10 +14,10 @@ import time
 from agents.dedupe import Deduplicator, Verdict
 from agents.language import group_by_language, identifier
 from agents.nlp.process import EnricherProcess
+from agents.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
 from streams import metrics
 from streams import topics as names
-from streams.app import Pipeline
-from streams.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
+from streams.worker.app import Pipeline
 
 log = logging.getLogger(__name__)
 

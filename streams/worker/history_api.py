@@ -14,10 +14,10 @@ from typing import get_args
 
 from faust.web import Request, Response, View
 
-from streams.app import Pipeline
+from agents.records import Signal
 from streams.history import MAX_PAGE, BadQuery, Query
-from streams.records import Signal
-from streams.web import authorised, unauthorised
+from streams.worker.app import Pipeline
+from streams.worker.web import authorised, unauthorised
 
 DEFAULT_PAGE = 100
 SIGNALS = get_args(Signal)
@@ -86,7 +86,7 @@ ERRORS = {
 
 
 def openapi_document() -> dict:
-    from streams.records import EnrichedArticle, SituationSnapshot
+    from agents.records import EnrichedArticle, SituationSnapshot
 
     claim = EnrichedArticle.model_json_schema(ref_template="#/components/schemas/{model}")["$defs"]["Claim"]
     claim["properties"].update(

@@ -12,11 +12,11 @@ import time
 
 from pydantic import ValidationError
 
-from agents.enrich import send_dead_letter
+from agents.records import EnrichedArticle, SituationSnapshot
 from streams import metrics
-from streams.app import Pipeline
 from streams.history import HistoryStore
-from streams.records import EnrichedArticle, SituationSnapshot
+from streams.worker.app import Pipeline
+from streams.worker.enrich import send_dead_letter
 
 BATCH_SIZE = 200
 BATCH_SECONDS = 0.5

@@ -21,8 +21,8 @@ from agents.nlp.actors import ArticleActors
 from agents.nlp.claims import QUOTE_MARKS, ClaimExtractor, paragraphs
 from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
+from agents.records import Claim
 from streams.corpus import read_corpus
-from streams.records import Claim
 from streams.settings import Settings, get_settings
 
 SIGNALS = ("escalation", "de-escalation", "neutral")

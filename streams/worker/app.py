@@ -28,9 +28,9 @@ class Pipeline:
     situation_updates: faust.TopicT
     deadletter: faust.TopicT
     health: dict[str, bool] = field(default_factory=lambda: {"model_loaded": False})
-    latest: Any = None  # GlobalTable situation id -> latest snapshot (JSON), set by agents.situations
-    history: Any = None  # SnapshotHistory of the situations this worker owns, set by agents.situations
-    history_store: Any = None  # streams.history.HistoryStore, set by agents.history_sink
+    latest: Any = None  # GlobalTable situation id -> latest snapshot (JSON), set by streams.worker.situations
+    history: Any = None  # SnapshotHistory of the situations this worker owns, set by streams.worker.situations
+    history_store: Any = None  # streams.history.HistoryStore, set by streams.worker.history_sink
     live: LiveHub = field(default_factory=LiveHub)  # server-sent events of this worker's claims and snapshots
 
 
@@ -131,9 +131,8 @@ def build_pipeline(settings: Settings) -> Pipeline:
         situation_updates=bytes_topic(app, settings, names.SITUATION_UPDATES, compacted=True),
         deadletter=bytes_topic(app, settings, names.DEADLETTER),
     )
-    # Imported here so that importing streams.app stays cheap and free of spaCy.
-    from agents import enrich, history_sink, situations
-    from streams import history_api, monitoring, web
+    # Imported here so that importing streams.worker.app stays cheap and free of spaCy.
+    from streams.worker import enrich, history_api, history_sink, monitoring, situations, web
 
     enrich.register(pipeline)
     situations.register(pipeline)

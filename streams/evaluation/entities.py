@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agents.records import EnrichedArticle
 from streams.corpus import read_corpus
-from streams.records import EnrichedArticle
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from collections import deque
 
 from pydantic import ValidationError
 
-from agents.enrich import send_dead_letter
+from agents.records import EnrichedArticle, SituationSnapshot
 from agents.situation.state import SituationState, new_situation_state
 from streams import metrics
 from streams import topics as names
-from streams.app import Pipeline
 from streams.live import transition
-from streams.records import EnrichedArticle, SituationSnapshot
+from streams.worker.app import Pipeline
+from streams.worker.enrich import send_dead_letter
 
 log = logging.getLogger(__name__)
 
