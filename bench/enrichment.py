@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of raw and enrich; best counts")
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     nlp = enricher.nlp
     articles = articles_for(args.articles)
     texts = [article.text for article in articles]

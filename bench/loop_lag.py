@@ -63,7 +63,7 @@ def report(label: str, measured: tuple[list[float], float]) -> None:
 
 
 async def in_process(settings: Settings, batches: list[list[Article]]) -> tuple[list[float], float]:
-    process = EnricherProcess(settings)
+    process = EnricherProcess(settings.nlp)
     try:
         await process.start()
         await process.enrich(batches[0][:1], [None])  # warm up
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     articles = [Article.model_validate(record) for record in corpus(args.articles)]
     batches = [articles[i : i + args.batch_size] for i in range(0, len(articles), args.batch_size)]
     enricher.enrich(batches[0][:1])  # warm up

@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
     raw, offline, streamed, rss = [], [], [], []
     for round_number in range(args.rounds):

@@ -124,13 +124,14 @@ def replay_offline(articles, out: Path) -> int:
     from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
 
     settings = get_settings()
-    enricher = LanguageEnrichers(settings, report_unsupported)
+    enricher = LanguageEnrichers(settings.nlp, report_unsupported)
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     latest = {}
     with out.open("w", encoding="utf-8") as handle, progress_bar(len(articles), "replay --offline") as bar:
         taken = ticking(articles, bar)
-        for snapshot in situation_snapshots(enrich_stream(taken, enricher, settings.batch_size), settings):
+        enriched = enrich_stream(taken, enricher, settings.batch_size)
+        for snapshot in situation_snapshots(enriched, settings.situations):
             handle.write(snapshot.model_dump_json() + "\n")
             latest[snapshot.situation] = snapshot
     seconds = time.perf_counter() - started
@@ -218,7 +219,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     corpus = read_corpus(Path(args.input), settings.max_text_bytes)
     for rejected in corpus.rejected:
         print(f"rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
-    enricher = LanguageEnrichers(settings, report_unsupported)
+    enricher = LanguageEnrichers(settings.nlp, report_unsupported)
     enriched = 0
     with open(args.out, "w", encoding="utf-8") as out, progress_bar(len(corpus.articles), "extract") as bar:
         for start in range(0, len(corpus.articles), settings.batch_size):

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents.config import NlpSettings, SituationSettings
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,9 +71,26 @@ class Settings(BaseSettings):
         return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
 
     @property
-    def models_by_language(self) -> dict[str, str]:
-        """ISO 639-1 code -> spaCy model of every language this deployment enriches."""
-        return {"en": self.spacy_model, **{code.lower(): model for code, model in self.language_models.items()}}
+    def nlp(self) -> NlpSettings:
+        """The section the NLP is built from (agents.nlp.factory)."""
+        return NlpSettings(
+            spacy_model=self.spacy_model,
+            language_models=self.language_models,
+            parse_batch_size=self.parse_batch_size,
+            actors_path=self.actors_path,
+            situations_path=self.situations_path,
+            learned_signals=self.learned_signals,
+        )
+
+    @property
+    def situations(self) -> SituationSettings:
+        """The section a situation state is built from (agents.situation.state)."""
+        return SituationSettings(
+            situations_path=self.situations_path,
+            actors_path=self.actors_path,
+            lateness_hours=self.lateness_hours,
+            retention_days=self.retention_days,
+        )
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}.{name}"

@@ -67,7 +67,7 @@ def kept_entities(entities: list[Entity]) -> list[Entity]:
 class Enricher:
     nlp: Language
     actors: ActorGazetteer
-    parse_batch_size: int = 4  # docs per spaCy minibatch (streams.settings.Settings.parse_batch_size)
+    parse_batch_size: int = 4  # docs per spaCy minibatch (agents.config.NlpSettings.parse_batch_size)
     situations: SituationMatcher = field(default_factory=SituationMatcher.load)
     claims: ClaimExtractor = field(default_factory=ClaimExtractor.load)
 

@@ -42,7 +42,7 @@ def crisis_folders(root: Path) -> list[Path]:
 
 def training_examples(root: Path, settings: Settings) -> list[Example]:
     """One example per gold claim of every crisis folder under `root`."""
-    enricher = build_enricher(settings, learned_signals=False)
+    enricher = build_enricher(settings.nlp, learned_signals=False)
     rules = enricher.claims.signals
     examples: list[Example] = []
     for folder in crisis_folders(root):

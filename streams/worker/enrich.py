@@ -11,10 +11,11 @@ import asyncio
 import logging
 import time
 
-from agents.dedupe import Deduplicator, Verdict
-from agents.language import group_by_language, identifier
+from agents.dedupe import Deduplicator
+from agents.language import identifier
 from agents.nlp.process import EnricherProcess
-from agents.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
+from agents.records import EnrichedArticle, dead_letter
+from agents.steps import EnrichmentStep, enrichment_inputs
 from streams import metrics
 from streams import topics as names
 from streams.worker.app import Pipeline
@@ -28,26 +29,6 @@ async def send_dead_letter(pipeline: Pipeline, event, stage: str, error: str) ->
     await pipeline.deadletter.send(key=message.key, value=letter.to_bytes())
     metrics.DEAD_LETTERS.labels(stage=stage, reason=error.split(":", 1)[0]).inc()
     log.warning("dead-lettered %s[%s]@%s: %s", message.topic, message.partition, message.offset, error)
-
-
-def admit(batch, deduplicator: Deduplicator, max_text_bytes: int):
-    """Split a batch of events into new articles (with the id they duplicate, if any) and invalid input."""
-    valid: list[tuple[object, Article]] = []
-    rejected: list[tuple[object, InvalidInput]] = []
-    for event in batch:
-        metrics.ARTICLES_CONSUMED.inc()
-        try:
-            valid.append((event, parse_article(event.message.value or b"", max_text_bytes)))
-        except InvalidInput as error:
-            rejected.append((event, error))
-    accepted = []
-    verdicts = deduplicator.classify_batch([article for _, article in valid])
-    for (event, _), (article, verdict, first) in zip(valid, verdicts, strict=True):
-        if verdict is not Verdict.NEW:
-            metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
-        if verdict is not Verdict.SEEN_ID:
-            accepted.append((event, article, first))
-    return accepted, rejected
 
 
 def observe(results: list[EnrichedArticle], seconds: float) -> None:
@@ -67,8 +48,7 @@ def observe(results: list[EnrichedArticle], seconds: float) -> None:
 
 async def enrich_isolating_failures(enrich, accepted):
     """Enrich a batch; if the batch fails, retry one by one so a single poisonous article cannot stall the stream."""
-    articles = [article for _, article, _ in accepted]
-    marks = [first for _, _, first in accepted]
+    articles, marks = enrichment_inputs(accepted)
     try:
         results = await enrich(articles, marks)
         return [(event, result, None) for (event, _, _), result in zip(accepted, results, strict=True)]
@@ -108,10 +88,8 @@ def register(pipeline: Pipeline) -> None:
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
     # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
     processes = {
-        language: EnricherProcess(
-            settings.model_copy(update={"spacy_model": model}), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc
-        )
-        for language, model in settings.models_by_language.items()
+        language: EnricherProcess(settings.nlp.for_language(language), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
+        for language in settings.nlp.models_by_language
     }
 
     @app.task
@@ -125,18 +103,20 @@ def register(pipeline: Pipeline) -> None:
 
     @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
-        deduplicator = Deduplicator(seen_ids, first_by_text)
+        step = EnrichmentStep(Deduplicator(seen_ids, first_by_text), processes, settings.max_text_bytes)
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            accepted, rejected = admit(batch, deduplicator, settings.max_text_bytes)
-            for event, error in rejected:
+            metrics.ARTICLES_CONSUMED.inc(len(batch))
+            classified = step.admit((event, event.message.value or b"") for event in batch)
+            for verdict in classified.duplicates:
+                metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
+            for event, error in classified.invalid:
                 await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
-            # Detected from the text, whatever the `language` field says; no model for it: a dead letter, not an
-            # article the English rules would pass through with no claims. The batch goes out language by language.
-            languages, unsupported = group_by_language(accepted, lambda entry: entry[1], processes)
-            for (event, _, _), detection in unsupported:
+            # No model for the language detected in the text: a dead letter, not an article the English rules would
+            # pass through with no claims. The batch goes out language by language.
+            for (event, _, _), detection in classified.unsupported:
                 metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
                 await send_dead_letter(pipeline, event, "language", detection.reason)
-            for language, entries in languages.items():
+            for language, entries in classified.by_language.items():
                 await processes[language].loaded.wait()
                 started = time.perf_counter()
                 outcomes = await enrich_isolating_failures(processes[language].enrich, entries)
@@ -149,4 +129,4 @@ def register(pipeline: Pipeline) -> None:
                         await send_dead_letter(pipeline, event, "enrich", error)
                         continue
                     await pipeline.enriched.send(key=result.article_id, value=result.to_bytes())
-                    deduplicator.record(article)
+                    step.record(article)

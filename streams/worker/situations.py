@@ -12,7 +12,8 @@ from collections import deque
 from pydantic import ValidationError
 
 from agents.records import EnrichedArticle, SituationSnapshot
-from agents.situation.state import SituationState, new_situation_state
+from agents.situation.state import SituationState
+from agents.steps import SituationStep
 from streams import metrics
 from streams import topics as names
 from streams.live import transition
@@ -79,36 +80,44 @@ def bucket_key(situation: str, hour: int) -> str:
     return f"{situation}@{hour}"
 
 
-def register(pipeline: Pipeline) -> None:
-    app, settings = pipeline.app, pipeline.settings
-    # One key per situation for the head (latest report, hourly series, bucket hours) and one per event-time hour
-    # bucket ("russia-ukraine@456025"), so each changelog message stays small. All keys of a situation are written
-    # while processing its situation.input partition, hence land in the same changelog partition.
-    states = app.Table(names.SITUATION_STATE_TABLE, partitions=settings.partitions)
-    pipeline.latest = app.GlobalTable(names.SITUATION_LATEST_TABLE, partitions=settings.partitions)
-    pipeline.history = SnapshotHistory(settings.history_size)
-    cache: dict[str, tuple[dict, SituationState]] = {}
+class TableStore:
+    """Situation states in the changelog-backed table: one key per situation for the head (latest report, hourly
+    series, bucket hours) and one per event-time hour bucket ("russia-ukraine@456025"), so each changelog message stays
+    small. All keys of a situation are written while processing its situation.input partition, hence land in the same
+    changelog partition. The last state loaded or saved is kept while the table still holds its head."""
 
-    def load(situation: str) -> SituationState:
-        head = states.get(situation)
-        cached = cache.get(situation)
+    def __init__(self, table):
+        self.table = table
+        self.cache: dict[str, tuple[dict, SituationState]] = {}
+
+    def load(self, situation: str) -> SituationState | None:
+        head = self.table.get(situation)
+        cached = self.cache.get(situation)
         if cached is not None and cached[0] is head:  # same object: nobody else wrote it since (rebalance-safe)
             return cached[1]
         if head is None:
-            return new_situation_state(situation, settings)
-        buckets = {hour: states.get(bucket_key(situation, hour)) for hour in head["hours"]}
+            return None
+        buckets = {hour: self.table.get(bucket_key(situation, hour)) for hour in head["hours"]}
         return SituationState.from_parts(head, {hour: bucket for hour, bucket in buckets.items() if bucket})
 
-    def store(situation: str, state: SituationState) -> None:
+    def save(self, situation: str, state: SituationState) -> None:
         """Head first: if a crash loses the tail of these writes, the redelivered article is simply added again."""
         head = state.head()
-        states[situation] = head
+        self.table[situation] = head
         for hour, bucket in state.take_changes().items():
             if bucket is None:
-                states.pop(bucket_key(situation, hour), None)
+                self.table.pop(bucket_key(situation, hour), None)
             else:
-                states[bucket_key(situation, hour)] = bucket
-        cache[situation] = (head, state)
+                self.table[bucket_key(situation, hour)] = bucket
+        self.cache[situation] = (head, state)
+
+
+def register(pipeline: Pipeline) -> None:
+    app, settings = pipeline.app, pipeline.settings
+    states = app.Table(names.SITUATION_STATE_TABLE, partitions=settings.partitions)
+    pipeline.latest = app.GlobalTable(names.SITUATION_LATEST_TABLE, partitions=settings.partitions)
+    pipeline.history = SnapshotHistory(settings.history_size)
+    step = SituationStep(TableStore(states), settings.situations)
 
     @app.agent(pipeline.enriched, name="route-situations")
     async def route(stream):
@@ -127,14 +136,10 @@ def register(pipeline: Pipeline) -> None:
         async for event in stream.events():
             situation = event.key
             article = EnrichedArticle.model_validate_json(event.value)
-            state = load(situation)
-            outcome = state.add(article)
-            if not outcome:  # redelivered or beyond the lateness horizon: counts once, or never
+            outcome, snapshot = step.count(situation, article)
+            if snapshot is None:  # redelivered or beyond the lateness horizon: counts once, or never
                 metrics.SITUATION_REFUSED.labels(situation, outcome.value).inc()
                 continue
-            store(situation, state)
-            snapshot = state.snapshot()
-            snapshot.counted_article_id = article.article_id
             await pipeline.situation_updates.send(key=situation, value=snapshot.to_bytes())
             previous = pipeline.latest.get(situation)
             pipeline.latest[situation] = snapshot.model_dump(mode="json")

@@ -39,7 +39,7 @@ def test_grouping_keeps_input_order_and_names_the_unsupported_language():
 
 def test_offline_enrichment_enriches_english_and_reports_russian_and_urdu():
     reported = []
-    enrichers = LanguageEnrichers(Settings(), lambda article, detection: reported.append((article.id, detection)))
+    enrichers = LanguageEnrichers(Settings().nlp, lambda article, detection: reported.append((article.id, detection)))
     articles = [Article.model_validate(report(code)) for code in ("en", "ru", "ur")]
     [english] = enrichers.enrich(articles)
     assert english.article_id == "report-en"
