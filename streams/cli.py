@@ -43,12 +43,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from faust.worker import Worker
 
     from streams.topics import ensure_topics
-    from streams.worker.app import build_pipeline
+    from streams.worker.topology import build_worker
 
     settings = get_settings()
     ensure_topics(settings)
-    pipeline = build_pipeline(settings)
-    Worker(pipeline.app, loglevel=settings.log_level).execute_from_commandline()
+    worker = build_worker(settings)
+    Worker(worker.app, loglevel=settings.log_level).execute_from_commandline()
     return 0
 
 

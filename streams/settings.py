@@ -6,12 +6,27 @@ import socket
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents.config import NlpSettings, SituationSettings
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class KafkaSettings(BaseModel):
+    """The section the Kafka clients are connected from (streams.kafka)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bootstrap_servers: list[str]
+    security_protocol: str
+    sasl_mechanism: str
+    sasl_username: str | None
+    sasl_password: SecretStr | None
+    ssl_cafile: str | None
+    ssl_certfile: str | None
+    ssl_keyfile: str | None
 
 
 class Settings(BaseSettings):
@@ -25,7 +40,7 @@ class Settings(BaseSettings):
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL
     sasl_mechanism: str = "PLAIN"  # PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512
     sasl_username: str | None = None
-    sasl_password: str | None = None
+    sasl_password: SecretStr | None = None
     ssl_cafile: str | None = None
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
@@ -69,6 +84,19 @@ class Settings(BaseSettings):
         if self.web_host:
             return self.web_host
         return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
+
+    @property
+    def kafka(self) -> KafkaSettings:
+        return KafkaSettings(
+            bootstrap_servers=self.bootstrap_servers,
+            security_protocol=self.security_protocol,
+            sasl_mechanism=self.sasl_mechanism,
+            sasl_username=self.sasl_username,
+            sasl_password=self.sasl_password,
+            ssl_cafile=self.ssl_cafile,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
+        )
 
     @property
     def nlp(self) -> NlpSettings:

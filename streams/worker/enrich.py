@@ -14,21 +14,12 @@ import time
 from agents.dedupe import Deduplicator
 from agents.language import identifier
 from agents.nlp.process import EnricherProcess
-from agents.records import EnrichedArticle, dead_letter
+from agents.records import EnrichedArticle
 from agents.steps import EnrichmentStep, enrichment_inputs
 from streams import metrics
-from streams import topics as names
-from streams.worker.app import Pipeline
+from streams.worker.context import WorkerContext, send_dead_letter
 
 log = logging.getLogger(__name__)
-
-
-async def send_dead_letter(pipeline: Pipeline, event, stage: str, error: str) -> None:
-    message = event.message
-    letter = dead_letter(stage, error, message.value or b"", message.topic, message.partition, message.offset)
-    await pipeline.deadletter.send(key=message.key, value=letter.to_bytes())
-    metrics.DEAD_LETTERS.labels(stage=stage, reason=error.split(":", 1)[0]).inc()
-    log.warning("dead-lettered %s[%s]@%s: %s", message.topic, message.partition, message.offset, error)
 
 
 def observe(results: list[EnrichedArticle], seconds: float) -> None:
@@ -64,58 +55,37 @@ async def enrich_isolating_failures(enrich, accepted):
     return outcomes
 
 
-def string_table(pipeline: Pipeline, name: str):
-    """A str -> str table written from a whole batch, so the changelog partition follows the key (use_partitioner)
-    rather than the current event. Raw key bytes hash exactly like the article-id keys of the source topic."""
-    app = pipeline.app
-    table = app.conf.Table(
-        app,
-        name=name,
-        beacon=app.tables.beacon,
-        key_type=str,
-        value_type=str,
-        partitions=pipeline.settings.partitions,
-        use_partitioner=True,
-    )
-    # Faust picks json for str; switch to raw before registering, which builds the changelog topic.
-    table.key_serializer = table.value_serializer = "raw"
-    return app.tables.add(table)
-
-
-def register(pipeline: Pipeline) -> None:
-    app, settings = pipeline.app, pipeline.settings
-    seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
-    first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
+def enrich_agent(worker: WorkerContext):
+    """The enrich agent, and the task that starts its NLP processes."""
+    settings, tables = worker.settings, worker.tables
     # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
     processes = {
         language: EnricherProcess(settings.nlp.for_language(language), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
         for language in settings.nlp.models_by_language
     }
 
-    @app.task
     async def load_model() -> None:
         """In the NLP processes, so the worker joins its group and recovers its tables meanwhile."""
         await asyncio.to_thread(identifier)  # the language detector's model, off the event loop
         for language, process in processes.items():
             await process.start()
             log.info("NLP model %s loaded for %s", process.settings.spacy_model, language)
-        pipeline.health["model_loaded"] = True
+        worker.health["model_loaded"] = True
 
-    @app.agent(pipeline.raw, name="enrich")
     async def enrich(stream):
-        step = EnrichmentStep(Deduplicator(seen_ids, first_by_text), processes, settings.max_text_bytes)
+        step = EnrichmentStep(Deduplicator(tables.seen_ids, tables.first_by_text), processes, settings.max_text_bytes)
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
             metrics.ARTICLES_CONSUMED.inc(len(batch))
             classified = step.admit((event, event.message.value or b"") for event in batch)
             for verdict in classified.duplicates:
                 metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
             for event, error in classified.invalid:
-                await send_dead_letter(pipeline, event, "validate", f"{error.reason}: {error.detail}")
+                await send_dead_letter(worker, event, "validate", f"{error.reason}: {error.detail}")
             # No model for the language detected in the text: a dead letter, not an article the English rules would
             # pass through with no claims. The batch goes out language by language.
             for (event, _, _), detection in classified.unsupported:
                 metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
-                await send_dead_letter(pipeline, event, "language", detection.reason)
+                await send_dead_letter(worker, event, "language", detection.reason)
             for language, entries in classified.by_language.items():
                 await processes[language].loaded.wait()
                 started = time.perf_counter()
@@ -126,7 +96,9 @@ def register(pipeline: Pipeline) -> None:
                     metrics.ARTICLES_BY_LANGUAGE.labels(language, "enriched").inc(len(done))
                 for (event, result, error), (_, article, _) in zip(outcomes, entries, strict=True):
                     if result is None:
-                        await send_dead_letter(pipeline, event, "enrich", error)
+                        await send_dead_letter(worker, event, "enrich", error)
                         continue
-                    await pipeline.enriched.send(key=result.article_id, value=result.to_bytes())
+                    await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
                     step.record(article)
+
+    return load_model, enrich

@@ -14,9 +14,7 @@ from pydantic import ValidationError
 
 from agents.records import EnrichedArticle, SituationSnapshot
 from streams import metrics
-from streams.history import HistoryStore
-from streams.worker.app import Pipeline
-from streams.worker.enrich import send_dead_letter
+from streams.worker.context import WorkerContext, send_dead_letter
 
 BATCH_SIZE = 200
 BATCH_SECONDS = 0.5
@@ -31,29 +29,32 @@ async def write(kind: str, write_batch, records: list) -> None:
     metrics.HISTORY_ROWS.labels(kind).inc(max(new_rows, 0))
 
 
-def register(pipeline: Pipeline) -> None:
-    app = pipeline.app
-    store = HistoryStore.from_settings(pipeline.settings)
-    pipeline.history_store = store
+async def sink(worker: WorkerContext, stream, kind: str, record_type, write_batch, dead_letter_invalid: bool) -> None:
+    async for batch in stream.take_events(BATCH_SIZE, within=BATCH_SECONDS):
+        records = []
+        for event in batch:
+            try:
+                records.append(record_type.model_validate_json(event.value))
+            except ValidationError as error:
+                if dead_letter_invalid:
+                    reason = f"invalid_{kind}: {error.errors()[0]['msg']}"
+                    await send_dead_letter(worker, event, "history", reason)
+        await write(kind, write_batch, records)
 
-    async def sink(stream, kind: str, record_type, write_batch, dead_letter_invalid: bool) -> None:
-        async for batch in stream.take_events(BATCH_SIZE, within=BATCH_SECONDS):
-            records = []
-            for event in batch:
-                try:
-                    records.append(record_type.model_validate_json(event.value))
-                except ValidationError as error:
-                    if dead_letter_invalid:
-                        reason = f"invalid_{kind}: {error.errors()[0]['msg']}"
-                        await send_dead_letter(pipeline, event, "history", reason)
-            await write(kind, write_batch, records)
 
-    @app.agent(pipeline.situation_updates, name="history-snapshots")
+def snapshot_sink(worker: WorkerContext):
     async def sink_snapshots(stream):
         # Another producer on the topic: its record is kept as a dead letter with the reason.
-        await sink(stream, "snapshots", SituationSnapshot, store.write_snapshots, dead_letter_invalid=True)
+        store = worker.history_store
+        await sink(worker, stream, "snapshots", SituationSnapshot, store.write_snapshots, dead_letter_invalid=True)
 
-    @app.agent(pipeline.enriched, name="history-claims")
+    return sink_snapshots
+
+
+def claim_sink(worker: WorkerContext):
     async def sink_claims(stream):
         # A bad enriched record is dead-lettered once, by the route agent that reads the same topic.
-        await sink(stream, "claims", EnrichedArticle, store.write_claims, dead_letter_invalid=False)
+        store = worker.history_store
+        await sink(worker, stream, "claims", EnrichedArticle, store.write_claims, dead_letter_invalid=False)
+
+    return sink_claims

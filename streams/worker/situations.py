@@ -7,7 +7,6 @@ situation id, never in a windowed table (those expire by wall clock and would dr
 from __future__ import annotations
 
 import logging
-from collections import deque
 
 from pydantic import ValidationError
 
@@ -15,12 +14,13 @@ from agents.records import EnrichedArticle, SituationSnapshot
 from agents.situation.state import SituationState
 from agents.steps import SituationStep
 from streams import metrics
-from streams import topics as names
 from streams.live import transition
-from streams.worker.app import Pipeline
-from streams.worker.enrich import send_dead_letter
+from streams.worker.context import WorkerContext, send_dead_letter
 
 log = logging.getLogger(__name__)
+
+
+top_driver_labels: dict[str, tuple[str, str, str, str]] = {}  # the top-driver series exported per situation
 
 
 def export_snapshot(snapshot: SituationSnapshot) -> None:
@@ -37,18 +37,14 @@ def export_snapshot(snapshot: SituationSnapshot) -> None:
     metrics.SITUATION_ARTICLES.labels(situation).set(snapshot.articles)
     metrics.SITUATION_AS_OF.labels(situation).set(snapshot.as_of.timestamp())
     metrics.SNAPSHOTS.labels(situation).inc()
-    clear_top_driver(situation)
+    previous = top_driver_labels.pop(situation, None)
+    if previous is not None:  # one series per situation at a time
+        metrics.SITUATION_TOP_DRIVER.remove(*previous)
     if snapshot.drivers:
         top = snapshot.drivers[0]
-        metrics.SITUATION_TOP_DRIVER.labels(
-            situation, top.speaker_actor or "OUTLET", top.category or "OTHER", top.signal
-        ).set(1)
-
-
-def clear_top_driver(situation: str) -> None:
-    for labels in list(metrics.SITUATION_TOP_DRIVER._metrics):  # one series per situation at a time
-        if labels[0] == situation:
-            metrics.SITUATION_TOP_DRIVER.remove(*labels)
+        labels = (situation, top.speaker_actor or "OUTLET", top.category or "OTHER", top.signal)
+        metrics.SITUATION_TOP_DRIVER.labels(*labels).set(1)
+        top_driver_labels[situation] = labels
 
 
 def count_signals(situation: str, article: EnrichedArticle) -> None:
@@ -57,23 +53,9 @@ def count_signals(situation: str, article: EnrichedArticle) -> None:
             metrics.SITUATION_SIGNALS.labels(situation, claim.signal).inc()
 
 
-class SnapshotHistory:
-    """Recent snapshots per situation kept by the worker that owns it (GET /situations/{id})."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.by_situation: dict[str, deque[SituationSnapshot]] = {}
-
-    def record(self, snapshot: SituationSnapshot) -> None:
-        self.by_situation.setdefault(snapshot.situation, deque(maxlen=self.size)).append(snapshot)
-
-    def recent(self, situation: str) -> list[SituationSnapshot]:
-        return list(self.by_situation.get(situation, ()))
-
-
-def publish_claims(pipeline: Pipeline, article: EnrichedArticle) -> None:
+def publish_claims(worker: WorkerContext, article: EnrichedArticle) -> None:
     for claim in article.claims_in_context():
-        pipeline.live.publish("claims", "claim", claim)
+        worker.live.publish("claims", "claim", claim)
 
 
 def bucket_key(situation: str, hour: int) -> str:
@@ -112,26 +94,28 @@ class TableStore:
         self.cache[situation] = (head, state)
 
 
-def register(pipeline: Pipeline) -> None:
-    app, settings = pipeline.app, pipeline.settings
-    states = app.Table(names.SITUATION_STATE_TABLE, partitions=settings.partitions)
-    pipeline.latest = app.GlobalTable(names.SITUATION_LATEST_TABLE, partitions=settings.partitions)
-    pipeline.history = SnapshotHistory(settings.history_size)
-    step = SituationStep(TableStore(states), settings.situations)
+def route_agent(worker: WorkerContext):
+    """Enriched articles re-keyed by each situation they belong to; their claims go to the live feed."""
 
-    @app.agent(pipeline.enriched, name="route-situations")
     async def route(stream):
         async for event in stream.events():
             try:
                 article = EnrichedArticle.model_validate_json(event.value)
             except ValidationError as error:
-                await send_dead_letter(pipeline, event, "route", f"invalid_enriched: {error.errors()[0]['msg']}")
+                await send_dead_letter(worker, event, "route", f"invalid_enriched: {error.errors()[0]['msg']}")
                 continue
             for situation in article.situations:
-                await pipeline.situation_input.send(key=situation, value=event.value)
-            publish_claims(pipeline, article)
+                await worker.topics.situation_input.send(key=situation, value=event.value)
+            publish_claims(worker, article)
 
-    @app.agent(pipeline.situation_input, name="situations")
+    return route
+
+
+def situation_agent(worker: WorkerContext):
+    """Each article counted into its situation's state; every counted article emits a snapshot."""
+    step = SituationStep(TableStore(worker.tables.situation_state), worker.settings.situations)
+    latest = worker.tables.situation_latest
+
     async def update(stream):
         async for event in stream.events():
             situation = event.key
@@ -140,11 +124,13 @@ def register(pipeline: Pipeline) -> None:
             if snapshot is None:  # redelivered or beyond the lateness horizon: counts once, or never
                 metrics.SITUATION_REFUSED.labels(situation, outcome.value).inc()
                 continue
-            await pipeline.situation_updates.send(key=situation, value=snapshot.to_bytes())
-            previous = pipeline.latest.get(situation)
-            pipeline.latest[situation] = snapshot.model_dump(mode="json")
+            await worker.topics.situation_updates.send(key=situation, value=snapshot.to_bytes())
+            previous = latest.get(situation)
+            latest[situation] = snapshot.model_dump(mode="json")
             level_change = transition(previous and previous["alert_level"], snapshot.alert_level)
-            pipeline.live.publish("situations", "snapshot", {**pipeline.latest[situation], "transition": level_change})
-            pipeline.history.record(snapshot)
+            worker.live.publish("situations", "snapshot", {**latest[situation], "transition": level_change})
+            worker.history.record(snapshot)
             count_signals(situation, article)
             export_snapshot(snapshot)
+
+    return update
