@@ -264,7 +264,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_feeds(args: argparse.Namespace) -> int:
-    from streams.feeds import ingest_feeds
+    from streams.feeds.poller import ingest_feeds
 
     return ingest_feeds(Path(args.feeds), get_settings(), once=args.once, metrics_port=args.metrics_port)
 

@@ -10,7 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from agents.records import Article
-from streams.feeds import REGISTRY, FeedPoller, FeedsConfig
+from streams.feeds.config import FeedsConfig
+from streams.feeds.metrics import REGISTRY
+from streams.feeds.poller import FeedPoller
 from streams.settings import Settings
 from tests.integration.harness import free_port, read_topic
 
