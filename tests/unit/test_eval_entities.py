@@ -13,7 +13,7 @@ GOLD = {
         "b": {"actors": {"UKR": ["Ukraine"]}, "also_acceptable": {}},
     }
 }
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
 
 
 def enriched(article_id: str, actors: dict[str, int]) -> EnrichedArticle:
