@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +53,17 @@ SCHEMA = (
 
 class BadQuery(ValueError):
     """A query parameter the store cannot use; the message is the one-line reason given to the caller."""
+
+
+def parse_time(params: Mapping[str, str], name: str) -> datetime | None:
+    """An event-time bound from query parameters (ISO-8601, "Z" accepted; the offset is checked by Query), or None."""
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadQuery(f"{name} is not an ISO-8601 time: {value!r}") from None
 
 
 def micros(moment: datetime) -> int:

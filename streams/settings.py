@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agents.config import NlpSettings, SituationSettings
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+Section = TypeVar("Section", bound=BaseModel)
 
 
 class KafkaSettings(BaseModel):
@@ -85,40 +89,25 @@ class Settings(BaseSettings):
             return self.web_host
         return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
 
+    def section(self, model: type[Section]) -> Section:
+        """The fields of one section, read once from the environment with the rest (SITREP_* names unchanged)."""
+        values = {name: getattr(self, name) for name in model.model_fields}
+        return model(**values)
+
     @property
     def kafka(self) -> KafkaSettings:
-        return KafkaSettings(
-            bootstrap_servers=self.bootstrap_servers,
-            security_protocol=self.security_protocol,
-            sasl_mechanism=self.sasl_mechanism,
-            sasl_username=self.sasl_username,
-            sasl_password=self.sasl_password,
-            ssl_cafile=self.ssl_cafile,
-            ssl_certfile=self.ssl_certfile,
-            ssl_keyfile=self.ssl_keyfile,
-        )
+        """The section the Kafka clients connect with (streams.kafka)."""
+        return self.section(KafkaSettings)
 
     @property
     def nlp(self) -> NlpSettings:
         """The section the NLP is built from (agents.nlp.factory)."""
-        return NlpSettings(
-            spacy_model=self.spacy_model,
-            language_models=self.language_models,
-            parse_batch_size=self.parse_batch_size,
-            actors_path=self.actors_path,
-            situations_path=self.situations_path,
-            learned_signals=self.learned_signals,
-        )
+        return self.section(NlpSettings)
 
     @property
     def situations(self) -> SituationSettings:
         """The section a situation state is built from (agents.situation.state)."""
-        return SituationSettings(
-            situations_path=self.situations_path,
-            actors_path=self.actors_path,
-            lateness_hours=self.lateness_hours,
-            retention_days=self.retention_days,
-        )
+        return self.section(SituationSettings)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}.{name}"

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import datetime
 from typing import get_args
 
 from faust.web import Request, Response, View
 
 from agents.records import Signal
-from streams.history import MAX_PAGE, BadQuery, Query
+from streams.history import MAX_PAGE, BadQuery, Query, parse_time
 from streams.worker.context import WorkerContext
 from streams.worker.web import authorised, unauthorised
 
@@ -23,16 +22,6 @@ DEFAULT_PAGE = 100
 SIGNALS = get_args(Signal)
 HISTORY_PARAMETERS = ("since", "until", "limit", "cursor", "token")
 CLAIM_PARAMETERS = (*HISTORY_PARAMETERS, "situation", "signal")
-
-
-def parse_time(params: Mapping[str, str], name: str) -> datetime | None:
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadQuery(f"{name} is not an ISO-8601 time: {value!r}") from None
 
 
 def parse_query(params: Mapping[str, str], allowed: tuple[str, ...]) -> Query:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -12,19 +11,9 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
+from streams.history import Query, parse_time
 from streams.live import Filters, LiveHub
 from streams.worker.context import WorkerContext
-
-
-def time_filter(request: Request, name: str) -> datetime | None:
-    value = request.query.get(name)
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} needs a timezone offset")
-    return moment
-
 
 LIVE_PAGE = Path(__file__).resolve().parent / "static" / "live.html"
 
@@ -119,14 +108,15 @@ def situation_view(worker: WorkerContext) -> type[View]:
             if latest is None:
                 return self.json({"error": f"unknown situation {situation_id!r}"}, status=404)
             try:
-                since, until = time_filter(request, "since"), time_filter(request, "until")
+                query = Query(parse_time(request.query, "since"), parse_time(request.query, "until"))
                 limit = int(request.query.get("limit", "100"))
             except ValueError as error:
                 return self.json({"error": str(error)}, status=400)
             history = [
                 snapshot.model_dump(mode="json")
                 for snapshot in worker.history.recent(situation_id)
-                if (since is None or snapshot.as_of >= since) and (until is None or snapshot.as_of < until)
+                if (query.since is None or snapshot.as_of >= query.since)
+                and (query.until is None or snapshot.as_of < query.until)
             ]
             return self.json({"latest": latest, "history": history[-limit:] if limit > 0 else []})
 
@@ -140,18 +130,18 @@ def end_streams(worker: WorkerContext):
     return end_streams
 
 
-def feed_view(worker: WorkerContext, stream: str) -> type[View]:
+def live_stream_view(worker: WorkerContext, stream: str) -> type[View]:
     """Server-sent events: new claims (?situation=ID&signal=escalation&min_weight=2), or snapshot changes with
     alert-level transitions flagged (?situation=ID)."""
     token, heartbeat = worker.settings.feed_token, worker.settings.sse_heartbeat_seconds
 
-    class Feed(View):
+    class LiveStream(View):
         async def get(self, request: Request) -> Response:
             if not authorised(request, token):
                 return unauthorised()
             return await stream_events(request, worker.live, stream, heartbeat)
 
-    return Feed
+    return LiveStream
 
 
 def live_view() -> type[View]:
