@@ -82,7 +82,7 @@ def time_worker(records: list[dict], batch_size: int, nlp_processes: int) -> tup
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--nlp-processes", type=int, default=Settings().nlp_processes)

@@ -17,16 +17,21 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
-from agents.nlp.factory import build_enricher
-from agents.nlp.pipeline import Enricher
 from streams.records import Article, EnrichedArticle
 from streams.settings import Settings
+
+if TYPE_CHECKING:
+    from agents.nlp.pipeline import Enricher
 
 _enricher: Enricher | None = None  # this process's Enricher, when it is the NLP process
 
 
 def _load(settings: Settings) -> None:
+    # imported here: spaCy (~100 MB) is loaded in the NLP processes only, never in the worker's own
+    from agents.nlp.factory import build_enricher
+
     global _enricher
     parent = os.getppid()
     threading.Thread(target=_exit_with, args=(parent,), name="exit-with-worker", daemon=True).start()
