@@ -23,6 +23,8 @@ from streams.records import Article, EnrichedArticle, InvalidInput, dead_letter,
 
 log = logging.getLogger(__name__)
 
+CHUNKS_PER_PROCESS = 4  # a default batch of 16 on 2 processes: chunks of 2 articles, one nlp.pipe call each
+
 
 async def send_dead_letter(pipeline: Pipeline, event, stage: str, error: str) -> None:
     message = event.message
@@ -88,16 +90,19 @@ async def enrich_isolating_failures(enrich, accepted):
 
 def chunks(entries: list, count: int) -> list[list]:
     """`entries` cut into at most `count` contiguous chunks of near-equal length, in order."""
-    count = max(1, min(count, len(entries)))
+    count = min(count, len(entries))
+    if not count:
+        return []
     size, extra = divmod(len(entries), count)
     cuts = [index * size + min(index, extra) for index in range(count + 1)]
     return [entries[start:end] for start, end in itertools.pairwise(cuts)]
 
 
 async def enrich_in_chunks(pool: EnricherPool, entries: list):
-    """The batch dealt to the pool's processes in chunks that run at once; outcomes in input order. Twice as many
-    chunks as processes, so a process that finishes early takes another chunk rather than waiting for the slowest."""
-    parts = chunks(entries, 2 * pool.size)
+    """The batch dealt to the pool's processes in chunks that run at once; outcomes in input order. CHUNKS_PER_PROCESS
+    chunks per process, so a process that finishes early takes another chunk: at the end of a batch a process waits
+    for the other at most one small chunk (articles differ a lot in length)."""
+    parts = chunks(entries, CHUNKS_PER_PROCESS * pool.size)
     outcomes = await asyncio.gather(*(enrich_isolating_failures(pool.enrich, part) for part in parts))
     return [outcome for part in outcomes for outcome in part]
 
