@@ -5,8 +5,9 @@ Same texts, same batches, same spaCy minibatch (SITREP_PARSE_BATCH_SIZE), same m
 Enricher offline and a fresh worker (its own topics) end to end, back to back, so a slow spell of a shared machine hits
 all of them. Prints words/s per round, the worker/reference ratio per round with its median and spread, and the peak
 RSS of the worker with its NLP processes.
-Usage: python bench/throughput.py [--articles N] [--batch-size B] [--rounds R] [--nlp-processes P]
-(the local Kafka must be running; P defaults to the worker's default, SITREP_NLP_PROCESSES)
+Usage: python bench/throughput.py [--articles N] [--batch-size B] [--rounds R] [--nlp-processes P [P ...]]
+(the local Kafka must be running; P defaults to the worker's default; `--nlp-processes 2 1` times a worker with each
+in every round, so N and N-1 processes meet the same spells of a shared machine)
 """
 
 from __future__ import annotations
@@ -85,20 +86,24 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--nlp-processes", type=int, default=Settings().nlp_processes)
+    parser.add_argument(
+        "--nlp-processes", type=int, nargs="+", default=[Settings().nlp_processes], help="one worker per value a round"
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
     settings = Settings(batch_size=args.batch_size)
     enricher = build_enricher(settings)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
-    raw, reference, offline, streamed, rss = [], [], [], [], []
+    raw, reference, offline = [], [], []
+    streamed: dict[int, list[float]] = {processes: [] for processes in args.nlp_processes}
+    rss: dict[int, list[int]] = {processes: [] for processes in args.nlp_processes}
     for round_number in range(args.rounds):
         records = corpus(args.articles, round_number)
         texts = [r["text"] for r in records]
         words = sum(len(t.split()) for t in texts)
         print(
             f"round {round_number + 1}: {len(texts)} articles, {words} words, batch size {args.batch_size} "
-            f"(spaCy minibatch {enricher.parse_batch_size}), worker with {args.nlp_processes} NLP processes"
+            f"(spaCy minibatch {enricher.parse_batch_size})"
         )
         seconds = time_raw(enricher, texts, enricher.parse_batch_size)
         raw.append(rate("raw nlp.pipe, 1 process", len(texts), words, seconds))
@@ -107,27 +112,25 @@ def main() -> None:
         articles = [Article.model_validate(r) for r in records]
         seconds = time_enricher(enricher, articles, args.batch_size)
         offline.append(rate("Enricher.enrich (offline, 1 process)", len(texts), words, seconds))
-        seconds, peak = time_worker(records, args.batch_size, args.nlp_processes)
-        streamed.append(rate("worker via Kafka (end to end)", len(texts), words, seconds))
-        print(f"  worker / nlp.pipe with {cores} processes: {streamed[-1] / reference[-1]:.2f}")
-        rss.append(peak)
-    medians = [statistics.median(runs) for runs in (raw, reference, offline, streamed)]
+        for processes in args.nlp_processes:
+            seconds, peak = time_worker(records, args.batch_size, processes)
+            streamed[processes].append(rate(f"worker, {processes} NLP processes", len(texts), words, seconds))
+            print(f"    / nlp.pipe with {cores} processes: {streamed[processes][-1] / reference[-1]:.2f}")
+            rss[processes].append(peak)
+    medians = [statistics.median(runs) for runs in (raw, reference, offline)]
     print(f"model {settings.spacy_model}; medians of {args.rounds} rounds (words/s):")
-    print(
-        "  raw {:.0f}   raw on {} cores {:.0f}   Enricher {:.0f}   worker end to end {:.0f}".format(
-            medians[0], cores, *medians[1:]
+    print("  raw {:.0f}   raw on {} cores {:.0f}   Enricher {:.0f}".format(medians[0], cores, *medians[1:]))
+    print(f"  enrich/raw in one process {medians[2] / medians[0]:.2f}")
+    for processes, runs in streamed.items():
+        ratios = sorted(w / r for w, r in zip(runs, reference, strict=True))
+        each = ", ".join(f"{r:.2f}" for r in ratios)
+        print(
+            f"worker with {processes} NLP processes: {statistics.median(runs):.0f} words/s; / nlp.pipe with one "
+            f"process per core: median {statistics.median(ratios):.2f} (rounds {each}; "
+            f"spread {ratios[-1] - ratios[0]:.2f}; target >= 0.80); peak RSS with its NLP processes "
+            f"{max(rss[processes]) / 1024:.0f} MB"
         )
-    )
-    ratios = sorted(w / r for w, r in zip(streamed, reference, strict=True))
-    print(
-        f"worker / nlp.pipe with one process per core: median {statistics.median(ratios):.2f} "
-        f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}; spread {ratios[-1] - ratios[0]:.2f}; target >= 0.80)"
-    )
-    print(f"enrich/raw in one process {medians[2] / medians[0]:.2f}")
-    print(
-        f"worker peak RSS (with its NLP processes) {max(rss) / 1024:.0f} MB; bench process peak RSS "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    print(f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def peak_rss_kb(pid: int) -> int:
