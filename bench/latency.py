@@ -5,7 +5,8 @@ at once, articles/s from the first produced to the last enriched. Then, for each
 at that fraction of capacity; an article's latency runs from its send to the Kafka timestamp of the snapshot that
 counted it (`counted_article_id` on situation.updates). Every article is a seed text made unique and dated at its
 send, so none is a duplicate or late; articles of no situation make no snapshot and are left out of the figures.
-Usage: python bench/latency.py [--articles N] [--burst B] [--capacity ARTICLES_PER_S]  (the local Kafka must run)
+Usage: python bench/latency.py [--articles N] [--burst B] [--capacity ARTICLES_PER_S] [--batch-timeout S]
+(the local Kafka must be running)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kafka import KafkaProducer  # noqa: E402
 
 from bench.throughput import corpus  # noqa: E402
 from streams import topics  # noqa: E402
+from streams.settings import Settings  # noqa: E402
 from streams.topics import ensure_topics  # noqa: E402
 from tests.integration.harness import BOOTSTRAP, Namespace, Worker, read_topic  # noqa: E402
 
@@ -69,11 +71,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=40, help="articles per load")
     parser.add_argument("--burst", type=int, default=40, help="articles of the capacity measurement")
     parser.add_argument("--capacity", type=float, help="articles/s; skips the measurement")
+    parser.add_argument("--batch-timeout", type=float, default=Settings().batch_timeout, help="SITREP_BATCH_TIMEOUT")
     args = parser.parse_args()
     namespace = Namespace()
     ensure_topics(namespace.settings())
     raw = namespace.topic(topics.RAW)
-    worker = Worker(namespace).start()
+    # the test harness shortens the batch timeout; here it is the worker's default unless asked otherwise
+    worker = Worker(namespace, SITREP_BATCH_TIMEOUT=str(args.batch_timeout)).start()
     producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
     try:
         warm = send_paced(producer, raw, corpus(4, 100), None)
@@ -85,7 +89,10 @@ def main() -> None:
             send_paced(producer, raw, burst, None)
             enriched = read_topic(namespace.topic(topics.ENRICHED), expected=4 + len(burst), timeout=600, idle=0)
             capacity = len(burst) / (max(m.timestamp for m in enriched) / 1000 - started)
-        print(f"capacity {capacity:.2f} articles/s (worker with default settings, {args.burst} articles at once)")
+        print(
+            f"capacity {capacity:.2f} articles/s ({args.burst} articles at once; worker defaults, batch timeout "
+            f"{args.batch_timeout} s)"
+        )
         for round_number, load in enumerate(LOADS, start=102):
             rate = load * capacity
             sent = send_paced(producer, raw, corpus(args.articles, round_number), rate)
