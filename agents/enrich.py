@@ -1,6 +1,7 @@
 """The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
 
-Batches come from `stream.take_events` and go through one `nlp.pipe` in the NLP process (agents.nlp.process), so the
+Batches come from `stream.take_events`, are cut into chunks and the chunks dealt to the NLP processes
+(agents.nlp.process, SITREP_NLP_PROCESSES of them), one `nlp.pipe` per chunk; results come back in input order. The
 ~0.2 s of CPU per long article never blocks the event loop (heartbeats, commits and the web server keep running) and
 never competes with it for the GIL.
 """
@@ -8,18 +9,21 @@ never competes with it for the GIL.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 
 from agents.dedupe import Deduplicator, Verdict
 from agents.language import group_by_language, identifier
-from agents.nlp.process import EnricherProcess
+from agents.nlp.process import EnricherPool
 from streams import metrics
 from streams import topics as names
 from streams.app import Pipeline
 from streams.records import Article, EnrichedArticle, InvalidInput, dead_letter, parse_article
 
 log = logging.getLogger(__name__)
+
+CHUNKS_PER_PROCESS = 4  # a default batch of 16 on 2 processes: chunks of 2 articles, one nlp.pipe call each
 
 
 async def send_dead_letter(pipeline: Pipeline, event, stage: str, error: str) -> None:
@@ -84,6 +88,25 @@ async def enrich_isolating_failures(enrich, accepted):
     return outcomes
 
 
+def chunks(entries: list, count: int) -> list[list]:
+    """`entries` cut into at most `count` contiguous chunks of near-equal length, in order."""
+    count = min(count, len(entries))
+    if not count:
+        return []
+    size, extra = divmod(len(entries), count)
+    cuts = [index * size + min(index, extra) for index in range(count + 1)]
+    return [entries[start:end] for start, end in itertools.pairwise(cuts)]
+
+
+async def enrich_in_chunks(pool: EnricherPool, entries: list):
+    """The batch dealt to the pool's processes in chunks that run at once; outcomes in input order. CHUNKS_PER_PROCESS
+    chunks per process, so a process that finishes early takes another chunk: at the end of a batch a process waits
+    for the other at most one small chunk (articles differ a lot in length)."""
+    parts = chunks(entries, CHUNKS_PER_PROCESS * pool.size)
+    outcomes = await asyncio.gather(*(enrich_isolating_failures(pool.enrich, part) for part in parts))
+    return [outcome for part in outcomes for outcome in part]
+
+
 def string_table(pipeline: Pipeline, name: str):
     """A str -> str table written from a whole batch, so the changelog partition follows the key (use_partitioner)
     rather than the current event. Raw key bytes hash exactly like the article-id keys of the source topic."""
@@ -106,10 +129,14 @@ def register(pipeline: Pipeline) -> None:
     app, settings = pipeline.app, pipeline.settings
     seen_ids = string_table(pipeline, names.SEEN_IDS_TABLE)
     first_by_text = string_table(pipeline, names.FIRST_BY_TEXT_TABLE)
-    # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
+    # SITREP_NLP_PROCESSES NLP processes per configured language (English only, unless SITREP_LANGUAGE_MODELS adds
+    # others).
     processes = {
-        language: EnricherProcess(
-            settings.model_copy(update={"spacy_model": model}), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc
+        language: EnricherPool(
+            settings.model_copy(update={"spacy_model": model}),
+            settings.nlp_processes,
+            on_replaced=metrics.NLP_PROCESS_RESTARTS.inc,
+            on_normalised=metrics.count_normalised,
         )
         for language, model in settings.models_by_language.items()
     }
@@ -139,7 +166,7 @@ def register(pipeline: Pipeline) -> None:
             for language, entries in languages.items():
                 await processes[language].loaded.wait()
                 started = time.perf_counter()
-                outcomes = await enrich_isolating_failures(processes[language].enrich, entries)
+                outcomes = await enrich_in_chunks(processes[language], entries)
                 done = [result for _, result, _ in outcomes if result is not None]
                 if done:
                     observe(done, time.perf_counter() - started)

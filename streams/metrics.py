@@ -72,6 +72,13 @@ NLP_PROCESS_RESTARTS = Counter(
     "NLP processes replaced after the previous one died (its batch is retried article by article)",
     registry=REGISTRY,
 )
+TEXT_NORMALISED = Counter(
+    "sitrep_text_normalised_total",
+    "Texts changed before the parse (agents/nlp/normalise.py): control characters blanked, over-long tokens blanked, "
+    "over-long sentences cut",
+    ["reason"],
+    registry=REGISTRY,
+)
 CONSUMER_LAG = Gauge(
     "sitrep_consumer_lag_messages",
     "Messages behind the high watermark per input partition",
@@ -153,3 +160,8 @@ HISTORY_ROWS = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+
+
+def count_normalised(changes: dict[str, int]) -> None:
+    for reason, count in changes.items():
+        TEXT_NORMALISED.labels(reason=reason).inc(count)

@@ -51,6 +51,11 @@ class LanguageEnrichers:
             results.extend(self.enricher(language).enrich([a for a, _ in pairs], [mark for _, mark in pairs]))
         return results
 
+    @property
+    def normalised(self) -> Counter[str]:
+        """Texts changed before the parse, by reason (agents.nlp.normalise), over every language."""
+        return sum((enricher.normalised for enricher in self.enrichers.values()), Counter())
+
 
 def enrich_stream(articles: Iterable[Article], enricher: Enricher, batch_size: int) -> Iterator[EnrichedArticle]:
     """Deduplicate and enrich in batches, as the enrich agent does (an Enricher, or LanguageEnrichers)."""
