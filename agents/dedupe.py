@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 
-from agents.nlp.pipeline import text_fingerprint
 from agents.records import Article
+
+
+def text_fingerprint(text: str) -> str:
+    """Hash of the case- and whitespace-normalised text: equal for verbatim copies under another id."""
+    normalised = " ".join(text.lower().split())
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class Verdict(Enum):
