@@ -73,6 +73,21 @@ class SnapshotFetchConsumer(faust_aiokafka.Consumer):
                 self.resume_flow()
 
 
+class DeclaredTopicsProducer(faust_aiokafka.Producer):
+    """Keeps every topic Faust declares in the producer's metadata.
+
+    Works around faust-streaming 0.15.3 with aiokafka 0.14: aiokafka refreshes metadata for the topics sends have
+    tracked so far and replaces its cache with the answer, while Faust's key_partition (tables with use_partitioner)
+    reads that cache without waiting. The first send of a fresh worker thus drops from the cache every changelog topic
+    not written yet, and the next table write raises TypeError ('NoneType' object is not iterable), which stops the
+    agent for good. A topic tracked as Faust declares it is in every refresh.
+    """
+
+    async def create_topic(self, topic: str, *args, **kwargs) -> None:
+        await super().create_topic(topic, *args, **kwargs)
+        await self._ensure_producer().client.add_topic(topic)
+
+
 def broker_credentials(settings: Settings):
     protocol = settings.security_protocol.upper()
     context = None
@@ -122,6 +137,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
         producer_max_request_size=max(1_048_576, settings.max_text_bytes * 2),
     )
     app.transport.Consumer = SnapshotFetchConsumer
+    app.transport.Producer = DeclaredTopicsProducer
     pipeline = Pipeline(
         app=app,
         settings=settings,

@@ -3,14 +3,12 @@
 import json
 import os
 import signal
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from streams.records import DeadLetter, EnrichedArticle, original_payload
-from tests.integration.harness import Worker, produce, read_topic, seed_articles
+from tests.integration.harness import Worker, nlp_process, pid_alive, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
 
@@ -96,21 +94,6 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
     assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
 
 
-def nlp_process(worker: Worker) -> int:
-    """The pid of the worker's NLP process (agents.nlp.process), a spawned child."""
-    children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
-    [pid] = [int(c) for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
-    return pid
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-
-
 def test_a_crashed_nlp_process_is_replaced_and_no_article_is_lost(namespace):
     seeds = seed_articles()
     records = [{**seeds[i % len(seeds)], "id": f"article-{i:03d}"} for i in range(16)]
@@ -136,9 +119,9 @@ def test_a_killed_worker_takes_its_nlp_process_with_it(namespace):
     child = nlp_process(worker)
     worker.kill()
     deadline = time.monotonic() + 10
-    while alive(child) and time.monotonic() < deadline:
+    while pid_alive(child) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not alive(child)
+    assert not pid_alive(child)
 
 
 def test_a_model_that_cannot_be_loaded_stops_the_worker_with_its_name(namespace):
