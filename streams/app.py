@@ -73,6 +73,31 @@ class SnapshotFetchConsumer(faust_aiokafka.Consumer):
                 self.resume_flow()
 
 
+class TrackedTopicsProducer(faust_aiokafka.Producer):
+    """Keeps the pipeline's topics and every topic Faust declares (table changelogs) in the producer's metadata.
+
+    Works around faust-streaming 0.15.3 with aiokafka 0.14: once a send has named a topic, aiokafka refreshes metadata
+    for the named topics only and replaces its cache with the answer, while Faust's key_partition (tables with
+    use_partitioner, topic_route pages) reads that cache without waiting. A topic no send has named yet then drops out
+    of the cache: the next table write raises TypeError ('NoneType' object is not iterable) and stops its agent for
+    good, a routed page answers 500. A topic named here is in every refresh.
+    """
+
+    pipeline_topics: frozenset[str] = frozenset()  # set by build_pipeline
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        for topic in self.pipeline_topics:
+            await self._track(topic)
+
+    async def create_topic(self, topic: str, *args, **kwargs) -> None:
+        await super().create_topic(topic, *args, **kwargs)
+        await self._track(topic)
+
+    async def _track(self, topic: str) -> None:
+        await self._ensure_producer().client.add_topic(topic)
+
+
 def broker_credentials(settings: Settings):
     protocol = settings.security_protocol.upper()
     context = None
@@ -122,6 +147,9 @@ def build_pipeline(settings: Settings) -> Pipeline:
         producer_max_request_size=max(1_048_576, settings.max_text_bytes * 2),
     )
     app.transport.Consumer = SnapshotFetchConsumer
+    app.transport.Producer = type(
+        "TrackedTopicsProducer", (TrackedTopicsProducer,), {"pipeline_topics": frozenset(names.wanted_topics(settings))}
+    )
     pipeline = Pipeline(
         app=app,
         settings=settings,

@@ -40,15 +40,14 @@ def existing_path(value: str) -> str:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from faust.worker import Worker
-
     from streams.app import build_pipeline
+    from streams.shutdown import DeadlineWorker
     from streams.topics import ensure_topics
 
     settings = get_settings()
     ensure_topics(settings)
     pipeline = build_pipeline(settings)
-    Worker(pipeline.app, loglevel=settings.log_level).execute_from_commandline()
+    DeadlineWorker(pipeline.app, loglevel=settings.log_level).execute_from_commandline()
     return 0
 
 
