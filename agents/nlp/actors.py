@@ -231,6 +231,7 @@ class ActorGazetteer:
     outside_government: frozenset[str]  # modifiers of an office that put its holder outside government ("former")
     chrome: PageChrome
     capital_of: dict[str, str]  # capital in upper case ("NEW DELHI") -> country code, for datelines
+    role_nouns: frozenset[str]  # every role noun, singular and plural, lower case: what can name a speaker
 
     @classmethod
     def load(cls, nlp: Language, extra_path: Path | None = None) -> ActorGazetteer:
@@ -241,10 +242,13 @@ class ActorGazetteer:
                 phrases.add(key, [nlp.make_doc(form) for form in sorted(forms)])
         cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # case-insensitive cue words, checked in context by match()
         fixed_roles: dict[str, str] = {}
+        role_nouns: set[str] = set()
         for role_class, lemmas in data.get("roles", {}).items():
+            role_nouns.update(noun_forms(lemmas))
             cues.add(f"role\t{role_class}", [nlp.make_doc(form) for form in noun_forms(lemmas)])
         for code, lemmas in data.get("fixed_roles", {}).items():
             fixed_roles[f"fixed:{code}"] = code
+            role_nouns.update(noun_forms(lemmas))
             cues.add(f"role\tfixed:{code}", [nlp.make_doc(form) for form in noun_forms(lemmas)])
         people = sorted({p for c in data.get("countries", {}).values() for p in c.get("people", [])})
         quantified = [f"{q} {p}" for q in data.get("civilian_quantifiers", []) for p in people]
@@ -267,6 +271,7 @@ class ActorGazetteer:
             capital_of={
                 capital.upper(): code for code, entry in countries.items() for capital in entry.get("capitals", [])
             },
+            role_nouns=frozenset(role_nouns),
         )
 
     def dateline_country(self, text: str) -> str | None:
