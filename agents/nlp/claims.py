@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -33,7 +33,9 @@ QUOTE_INTRODUCERS = ':,.?!;—–-(“”"'
 CONTENT_TRIM = " \t\n\u00a0,.;:—–-"
 QUOTE_END_TRIM = " \t\n\u00a0,.;:?!—–-"  # a quote's own final punctuation and the attribution's comma
 SUBJECT_DEPS = frozenset({"nsubj"})
-QUOTED_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})  # "X was quoted as saying ...": X speaks
+QUOTED_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# a clause before its cue is reported speech when it has a subject of its own ("Two guards were killed, X said")
+CLAUSE_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})  # "X was quoted as saying ...": X speaks
 # Dependents that do not belong to a clause's or a noun phrase's own span.
 DETACHED_DEPS = frozenset({"conj", "cc", "punct", "advcl", "relcl", "parataxis", "appos_relcl"})
 SPEAKER_DETACHED_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "prep_according"})
@@ -282,9 +284,14 @@ class ClaimExtractor:
     signals: SignalClassifier
 
     @classmethod
-    def load(cls, path: Path | None = None, signals: SignalClassifier | None = None) -> ClaimExtractor:
-        """Read the lexicon once; `signals` defaults to the built-in signal lexicon."""
-        return cls(lexicon=ClaimLexicon.read(path or DEFAULT_PATH), signals=signals or SignalClassifier.load())
+    def load(
+        cls, path: Path | None = None, signals: SignalClassifier | None = None, role_nouns: Iterable[str] = ()
+    ) -> ClaimExtractor:
+        """Read the lexicon once; `signals` defaults to the built-in signal lexicon. `role_nouns` (the actor
+        gazetteer's: "witnesses", "residents", "analysts") can head a speaker like the lexicon's own speaker heads."""
+        lexicon = ClaimLexicon.read(path or DEFAULT_PATH)
+        lexicon = replace(lexicon, speaker_heads=lexicon.speaker_heads | {noun.lower() for noun in role_nouns})
+        return cls(lexicon=lexicon, signals=signals or SignalClassifier.load())
 
     # ---- public -------------------------------------------------------------------------------------------------
 
@@ -473,7 +480,7 @@ class ClaimExtractor:
             for child in verb.children
             if child.dep_ == "ccomp"
             and _same_line(child, verb)
-            and (child.i > verb.i or any(c.dep_ in SUBJECT_DEPS for c in child.children))
+            and (child.i > verb.i or any(c.dep_ in CLAUSE_SUBJECT_DEPS for c in child.children))
         ]
         spans = []
         for clause in clauses:
@@ -612,7 +619,8 @@ class ClaimExtractor:
             return True
         if token.pos_ == "PROPN":
             return True
-        return token.lemma_.lower() in self.lexicon.speaker_heads
+        # the surface form too: the lemmatizer turns "media" into "medium"
+        return token.lemma_.lower() in self.lexicon.speaker_heads or token.lower_ in self.lexicon.speaker_heads
 
     def _speaker_of(self, verb: Token, state: ArticleState) -> Span | None:
         subject = self._subject_of(verb)
