@@ -75,27 +75,40 @@ class SnapshotFetchConsumer(faust_aiokafka.Consumer):
                 self.resume_flow()
 
 
-class DeclaredTopicsProducer(faust_aiokafka.Producer):
-    """Keeps every topic Faust declares in the producer's metadata.
+class TrackedTopicsProducer(faust_aiokafka.Producer):
+    """Keeps the pipeline's topics and every topic Faust declares (table changelogs) in the producer's metadata.
 
-    Works around faust-streaming 0.15.3 with aiokafka 0.14: aiokafka refreshes metadata for the topics sends have
-    tracked so far and replaces its cache with the answer, while Faust's key_partition (tables with use_partitioner)
-    reads that cache without waiting. The first send of a fresh worker thus drops from the cache every changelog topic
-    not written yet, and the next table write raises TypeError ('NoneType' object is not iterable), which stops the
-    agent for good. A topic tracked as Faust declares it is in every refresh.
+    Works around faust-streaming 0.15.3 with aiokafka 0.14: once a send has named a topic, aiokafka refreshes metadata
+    for the named topics only and replaces its cache with the answer, while Faust's key_partition (tables with
+    use_partitioner, topic_route pages) reads that cache without waiting. A topic no send has named yet then drops out
+    of the cache: the next table write raises TypeError ('NoneType' object is not iterable) and stops its agent for
+    good, a routed page answers 500. A topic named here is in every refresh.
     """
+
+    pipeline_topics: frozenset[str] = frozenset()  # set by new_app
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        for topic in self.pipeline_topics:
+            await self._track(topic)
 
     async def create_topic(self, topic: str, *args, **kwargs) -> None:
         await super().create_topic(topic, *args, **kwargs)
+        await self._track(topic)
+
+    async def _track(self, topic: str) -> None:
         await self._ensure_producer().client.add_topic(topic)
 
 
-def new_app(app_id: str, **conf) -> faust.App:
-    """A Faust app of the tested version with the SnapshotFetchConsumer and the DeclaredTopicsProducer."""
+def new_app(app_id: str, pipeline_topics: frozenset[str], **conf) -> faust.App:
+    """A Faust app of the tested version with the SnapshotFetchConsumer and a TrackedTopicsProducer that tracks
+    `pipeline_topics` (besides the topics Faust declares)."""
     require_tested_faust()
     app = faust.App(app_id, **conf)
     app.transport.Consumer = SnapshotFetchConsumer
-    app.transport.Producer = DeclaredTopicsProducer
+    app.transport.Producer = type(
+        "TrackedTopicsProducer", (TrackedTopicsProducer,), {"pipeline_topics": frozenset(pipeline_topics)}
+    )
     return app
 
 

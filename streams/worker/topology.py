@@ -30,6 +30,7 @@ def bytes_topic(app: faust.App, settings: Settings, name: str, compacted: bool =
 def build_worker(settings: Settings) -> WorkerContext:
     app = faust_compat.new_app(
         settings.app_id,
+        frozenset(names.wanted_topics(settings)),
         broker=settings.broker,
         broker_credentials=faust_credentials(settings),
         store=settings.store,

@@ -123,7 +123,10 @@ def test_faust_web_exposes_the_aiohttp_application_for_shutdown_hooks(worker):
 
 
 def test_faust_transport_builds_its_producer_from_transport_producer(worker):
-    assert isinstance(worker.app.producer, faust_compat.DeclaredTopicsProducer)
+    producer = worker.app.producer
+    assert isinstance(producer, faust_compat.TrackedTopicsProducer)
+    assert "unit.articles.raw" not in producer.pipeline_topics  # the settings' prefix, not another
+    assert {"sitrep.situation.updates", "sitrep.situation.input"} <= producer.pipeline_topics
 
 
 def test_aiokafka_client_tracks_a_topic_in_its_metadata_through_add_topic():
