@@ -30,7 +30,7 @@ from spacy.util import filter_spans
 
 from agents.nlp.docs import doc_text
 from agents.nlp.gazetteer import gazetteer_data
-from streams.records import Entity
+from agents.records import Entity
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code from a title or an apposition

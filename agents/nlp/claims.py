@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from agents.nlp.docs import doc_text, head_indices, root_depths
 from agents.nlp.signals import SignalClassifier, SignalReading
-from streams.records import Claim
+from agents.records import Claim
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "claims.yaml"
 

@@ -19,8 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from streams.records import Article, EnrichedArticle
-from streams.settings import Settings
+from agents.config import NlpSettings
+from agents.records import Article, EnrichedArticle
 
 if TYPE_CHECKING:
     from agents.nlp.pipeline import Enricher
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _enricher: Enricher | None = None  # this process's Enricher, when it is the NLP process
 
 
-def _load(settings: Settings) -> None:
+def _load(settings: NlpSettings) -> None:
     # imported here: spaCy (~100 MB) is loaded in the NLP processes only, never in the worker's own
     from agents.nlp.factory import build_enricher
 
@@ -68,7 +68,7 @@ class EnricherProcess:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: NlpSettings,
         on_replaced: Callable[[], None] = lambda: None,
         on_normalised: Callable[[Counter[str]], None] = lambda changes: None,
     ):
@@ -115,7 +115,7 @@ class EnricherPool:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: NlpSettings,
         size: int,
         on_replaced: Callable[[], None] = lambda: None,
         on_normalised: Callable[[Counter[str]], None] = lambda changes: None,

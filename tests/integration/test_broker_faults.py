@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from streams.records import SituationSnapshot
-from streams.shutdown import EXIT_STOP_ABANDONED
+from agents.records import SituationSnapshot
+from streams.worker.faust_compat import EXIT_STOP_ABANDONED
 from tests.integration.harness import (
     ROOT,
     LocalBroker,

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from agents.nlp.normalise import normalise
-from streams.records import EnrichedArticle
+from agents.records import EnrichedArticle
 from tests.hostile import SPEAKER, hostile_articles
 from tests.integration.harness import Worker, produce, read_topic
 

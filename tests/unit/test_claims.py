@@ -7,7 +7,7 @@ import spacy
 
 from agents.nlp.actors import ActorGazetteer
 from agents.nlp.claims import ClaimExtractor, body_paragraphs, quote_segments
-from streams.records import Claim
+from agents.records import Claim
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 from agents.dedupe import Deduplicator, Verdict
-from streams.records import Article
+from agents.records import Article
 
 
 def make(id_: str, text: str) -> Article:

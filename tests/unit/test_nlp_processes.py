@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from agents.enrich import chunks, enrich_in_chunks
 from agents.nlp.factory import build_enricher
 from agents.nlp.process import EnricherPool
-from streams.records import Article
+from agents.records import Article
 from streams.settings import Settings
+from streams.worker.enrich import chunks, enrich_in_chunks
 
 TEXTS = [
     "Maria Lopez said that the border would stay closed.",
@@ -32,7 +32,7 @@ def test_chunks_are_contiguous_near_equal_and_in_order():
 
 
 def test_two_processes_return_what_one_enricher_does_in_input_order():
-    settings = Settings()
+    settings = Settings().nlp
     articles = [
         Article(id=f"a{index}", published_at=datetime(2026, 1, 1, 12, index, tzinfo=UTC), text=text)
         for index, text in enumerate(TEXTS)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from agents.evaluation.train_signals import Example, fit
 from agents.nlp.signal_model import DEFAULT_MODEL, LinearHead, RuleView, SignalModel, claim_features
 from agents.nlp.signals import SignalClassifier
+from streams.evaluation.train_signals import Example, fit
 
 UNRECOGNISED = RuleView("neutral", "OTHER", False, False)
 
