@@ -1,13 +1,22 @@
-"""Exact-duplicate bookkeeping for the enrich stage, over any mutable mapping (a dict offline, a Faust Table live)."""
+"""Exact-duplicate bookkeeping for the enrich stage, over any mutable mapping (a dict offline, a Faust Table live).
+
+No spaCy here: the event-loop process checks every article before the NLP process parses it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 
-from agents.nlp.pipeline import text_fingerprint
 from streams.records import Article
+
+
+def text_fingerprint(text: str) -> str:
+    """Hash of the case- and whitespace-normalised text: equal for verbatim copies under another id."""
+    normalised = " ".join(text.lower().split())
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class Verdict(Enum):

@@ -5,7 +5,6 @@ Pure: no Kafka, no Faust. The enrich agent, the offline replay and `sitrep extra
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from spacy.language import Language
 from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc
 
+from agents.dedupe import text_fingerprint
 from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.docs import remember_text
@@ -36,12 +36,6 @@ def load_nlp(model: str) -> Language:
     so none is disabled; `senter` is off by default in the small model and stays off (the parser segments).
     """
     return spacy.load(model)
-
-
-def text_fingerprint(text: str) -> str:
-    """Hash of the case- and whitespace-normalised text: equal for verbatim copies under another id."""
-    normalised = " ".join(text.lower().split())
-    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def content_terms(doc: Doc) -> list[str]:

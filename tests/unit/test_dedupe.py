@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 from agents.dedupe import Deduplicator, Verdict, text_fingerprint
@@ -54,3 +57,10 @@ def test_batch_members_see_earlier_members():
 def test_fingerprints_are_stable(text, fingerprint):
     """The dedup tables persist fingerprints: a changed hash would make every stored copy new again."""
     assert text_fingerprint(text) == fingerprint
+
+
+def test_deduplication_does_not_load_spacy():
+    """The worker's event-loop process dedupes every article; spaCy belongs to the NLP process only."""
+    probe = "import sys, agents.dedupe; print('spacy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
