@@ -30,6 +30,7 @@ from spacy.util import filter_spans
 
 from agents.nlp.docs import doc_text
 from agents.nlp.gazetteer import gazetteer_data
+from agents.nlp.syntax import SUBJECT_DEPS
 from streams.records import Entity
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -41,7 +42,6 @@ DATELINE = re.compile(r"\s*([A-Z][A-Z.'’ -]*[A-Z])\s*(?:,|\(|[-–—])")
 # Surface-form kinds. People kinds identify one person; a country kind carries the bare country code.
 PERSON_KINDS = frozenset({"person", "short", "surname"})
 COUNTRY_KINDS = frozenset({"name", "adjective", "people"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 DEFINITE = frozenset({"the", "this", "that"})
 # "secretary of ...", "director at Control Risks", "spokesman for the ministry", "an official with the mission"
 COMPLEMENT_PREPOSITIONS = frozenset({"of", "at", "for", "with"})
@@ -58,7 +58,7 @@ IRREGULAR_PLURALS = {
 
 
 @dataclass(frozen=True)
-class Mention:
+class CodedForm:
     """A coded surface form at token offsets [start, end)."""
 
     start: int
@@ -76,7 +76,7 @@ class ArticleActors:
     chrome: list[tuple[int, int]]  # character ranges of page chrome (related-story blocks, "Also Read", credits)
     doc: Doc = field(repr=False)
     gazetteer: ActorGazetteer = field(repr=False)
-    forms: dict[int, Mention] = field(repr=False)  # token index -> surface-form mention
+    forms: dict[int, CodedForm] = field(repr=False)  # token index -> surface-form mention
     people: dict[int, str] = field(repr=False)  # token index -> code of the person mentioned there
     roles: dict[int, str] = field(repr=False)  # token index -> role class of a role noun
     # role lemma -> [(token index, code)] of coded role phrases and titles, for "the ministry", "the president"
@@ -347,7 +347,7 @@ class ActorGazetteer:
                 candidates.append(Span(doc, start, end, label=match_id))
         for match_id, start, end in self.phrases(doc):
             candidates.append(Span(doc, start, end, label=match_id))
-        forms: dict[int, Mention] = {}
+        forms: dict[int, CodedForm] = {}
         full_names: set[str] = set()
         spans = filter_spans(candidates)
         for span in spans:
@@ -360,7 +360,7 @@ class ActorGazetteer:
                 continue
             if kind == "subject_only" and not is_subject(span.root):
                 continue
-            mention = Mention(span.start, span.end, code, kind)
+            mention = CodedForm(span.start, span.end, code, kind)
             for i in range(span.start, span.end):
                 forms[i] = mention
         return forms, roles, ages, honorifics
@@ -488,7 +488,7 @@ def is_subject(token: Token) -> bool:
     return token.dep_ in SUBJECT_DEPS
 
 
-def first_conjunct(span: Span, forms: dict[int, Mention]) -> Span:
+def first_conjunct(span: Span, forms: dict[int, CodedForm]) -> Span:
     """'Scholz and Ukrainian President Volodymyr Zelenskiy' -> 'Scholz'. Only conjuncts of the phrase head split:
     not coordinated modifiers ("security and defence council chief"), not one surface form or entity."""
     cut = span.end
@@ -502,7 +502,7 @@ def first_conjunct(span: Span, forms: dict[int, Mention]) -> Span:
     return doc[span.start : end]
 
 
-def same_unit(a: Token, b: Token, forms: dict[int, Mention]) -> bool:
+def same_unit(a: Token, b: Token, forms: dict[int, CodedForm]) -> bool:
     if a.i in forms and forms[a.i] is forms.get(b.i):
         return True
     return a.ent_iob_ == "I" and all(a.doc[i].ent_iob_ in ("I", "B") for i in range(b.i + 1, a.i + 1))

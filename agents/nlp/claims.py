@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from agents.nlp.docs import doc_text, head_indices, root_depths
 from agents.nlp.signals import SignalClassifier, SignalReading
+from agents.nlp.syntax import SUBJECT_DEPS
 from streams.records import Claim
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "claims.yaml"
@@ -32,8 +33,8 @@ TRAILING_CLOSERS = "”\"’')]» \t\u00a0"
 QUOTE_INTRODUCERS = ':,.?!;—–-(“”"'
 CONTENT_TRIM = " \t\n\u00a0,.;:—–-"
 QUOTE_END_TRIM = " \t\n\u00a0,.;:?!—–-"  # a quote's own final punctuation and the attribution's comma
-SUBJECT_DEPS = frozenset({"nsubj"})
-QUOTED_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})  # "X was quoted as saying ...": X speaks
+# Who speaks is the active subject: the passive one is spoken about ("X was warned"), but see "quote" below.
+ACTIVE_SUBJECT_DEPS = frozenset({"nsubj"})
 # Dependents that do not belong to a clause's or a noun phrase's own span.
 DETACHED_DEPS = frozenset({"conj", "cc", "punct", "advcl", "relcl", "parataxis", "appos_relcl"})
 SPEAKER_DETACHED_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "prep_according"})
@@ -113,7 +114,7 @@ class QuoteSegment:
 
 
 @dataclass(frozen=True)
-class Mention:
+class Antecedent:
     """A speaker as named at an attribution, kept for pronoun resolution."""
 
     span: Span
@@ -136,7 +137,7 @@ class ArticleState:
     text: str  # the article text (Doc.text rebuilds the string on every access)
     sentences: list[Span]  # the parser's sentences, computed once
     people: Container[int]  # token indices of person names (from the actor resolver)
-    mentions: list[Mention] = field(default_factory=list)
+    antecedents: list[Antecedent] = field(default_factory=list)
     used_cues: set[int] = field(default_factory=set)
     pending_cue: Token | None = None  # attribution of a form of address, carried to the quote that follows
     sentence_tokens: dict[tuple[int, int], list[Token]] = field(default_factory=dict)
@@ -473,7 +474,7 @@ class ClaimExtractor:
             for child in verb.children
             if child.dep_ == "ccomp"
             and _same_line(child, verb)
-            and (child.i > verb.i or any(c.dep_ in SUBJECT_DEPS for c in child.children))
+            and (child.i > verb.i or any(c.dep_ in ACTIVE_SUBJECT_DEPS for c in child.children))
         ]
         spans = []
         for clause in clauses:
@@ -566,7 +567,8 @@ class ClaimExtractor:
         """The speaker token of a reporting verb, climbing out of participles, conjuncts and relative clauses."""
         current = verb
         for _ in range(4):
-            deps = QUOTED_SUBJECT_DEPS if current.lemma_.lower() == "quote" else SUBJECT_DEPS
+            # "X was quoted as saying ...": X speaks
+            deps = SUBJECT_DEPS if current.lemma_.lower() == "quote" else ACTIVE_SUBJECT_DEPS
             # the nearest: a dateline parsed as a second subject ("NEW DELHI, May 7 - The ministry said") is farther
             subjects = [child for child in current.children if child.dep_ in deps and _same_line(child, current)]
             subject = min(subjects, key=lambda child: abs(child.i - current.i)) if subjects else None
@@ -624,17 +626,17 @@ class ClaimExtractor:
         wanted = self.lexicon.pronouns.get(span.text.lower()) if len(span) == 1 else None
         if wanted is None:
             return span
-        earlier = [mention for mention in state.mentions if mention.span.start < span.start]
-        compatible = [mention for mention in earlier if mention.kind == wanted] or earlier
-        return max(compatible, key=lambda mention: mention.span.start).span if compatible else span
+        earlier = [antecedent for antecedent in state.antecedents if antecedent.span.start < span.start]
+        compatible = [antecedent for antecedent in earlier if antecedent.kind == wanted] or earlier
+        return max(compatible, key=lambda antecedent: antecedent.span.start).span if compatible else span
 
     def _remember_subjects(self, sent: Span, quoted: set[int], state: ArticleState) -> None:
         """Persons in subject position are antecedents for "he"/"she" even when they are not speakers."""
         for tok in state.tokens_of(sent):
-            if tok.dep_ in SUBJECT_DEPS and tok.idx not in quoted and tok.lower_ not in self.lexicon.pronouns:
+            if tok.dep_ in ACTIVE_SUBJECT_DEPS and tok.idx not in quoted and tok.lower_ not in self.lexicon.pronouns:
                 span = speaker_span(tok)
                 if mention_kind(span, self.lexicon.person_titles, state.people) == "person":
-                    state.mentions.append(Mention(span, "person"))
+                    state.antecedents.append(Antecedent(span, "person"))
 
     def _remember_nested(self, verb: Token, state: ArticleState) -> None:
         """A reporting verb folded into another claim still names a speaker a later pronoun may refer to."""
@@ -644,10 +646,12 @@ class ClaimExtractor:
 
     def _remember(self, speaker: Span, state: ArticleState) -> None:
         if speaker.text.lower() not in self.lexicon.pronouns:
-            state.mentions.append(Mention(speaker, mention_kind(speaker, self.lexicon.person_titles, state.people)))
+            state.antecedents.append(
+                Antecedent(speaker, mention_kind(speaker, self.lexicon.person_titles, state.people))
+            )
 
     def _last_speaker(self, state: ArticleState) -> Span | None:
-        return state.mentions[-1].span if state.mentions else None
+        return state.antecedents[-1].span if state.antecedents else None
 
     # ---- assertions --------------------------------------------------------------------------------------------
 
@@ -832,13 +836,14 @@ def _is_content_clause(clause: Token) -> bool:
         _has_that(clause)
         or any(child.lower_ == "that" for child in clause.children)
         and any(
-            child.dep_ in SUBJECT_DEPS and child.lower_ not in ("that", "which", "who") for child in clause.children
+            child.dep_ in ACTIVE_SUBJECT_DEPS and child.lower_ not in ("that", "which", "who")
+            for child in clause.children
         )
     )
 
 
 def _has_subject(verb: Token) -> bool:
-    return any(child.dep_ in SUBJECT_DEPS for child in verb.children)
+    return any(child.dep_ in ACTIVE_SUBJECT_DEPS for child in verb.children)
 
 
 def _has_that(clause: Token) -> bool:
@@ -854,7 +859,7 @@ def _subtree_span(head: Token, speech_verbs: frozenset[str]) -> tuple[int, int]:
             tok.i > head.i
             and tok.dep_ == "advcl"
             and tok.lemma_.lower() in speech_verbs
-            and any(child.dep_ in SUBJECT_DEPS for child in tok.children)
+            and any(child.dep_ in ACTIVE_SUBJECT_DEPS for child in tok.children)
         ):
             end = min(end, tok.left_edge.i)
     tokens = [

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from agents.nlp.syntax import SUBJECT_DEPS
+
 DEFAULT_MODEL = Path(__file__).parent / "data" / "signal_model.json"
 NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "nothing", "none", "neither", "nor"})
 OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "pobj"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(frozen=True)
