@@ -1,6 +1,6 @@
 """A learned second opinion on a claim's signal, over the rules' reading and the claim's parse.
 
-The rules (agents/nlp/signals.py) know the speech act: cues, negation, hedging, conditionals, demands. What they
+The rules (agents/nlp/signals/) know the speech act: cues, negation, hedging, conditionals, demands. What they
 miss is vocabulary: the many ways reports say that fighting started, a truce held or prisoners went home. The model
 is a multinomial logistic regression over sparse features of the already parsed claim (its root, verb-particle and
 verb-object pairs, negated words, modals, the cue) and of the rules' own reading, trained by `sitrep train signals`
