@@ -6,10 +6,30 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-import yaml
+from agents.datafiles import RegexText, Schema, read_data_file
 
 DEFAULT_PATH = Path(__file__).parents[1] / "data" / "claims.yaml"
+
+
+class ClaimsFile(Schema):
+    """data/claims.yaml; every section is required (docs/claims.md)."""
+
+    speech_verbs: list[str]
+    clausal_only_verbs: list[str]
+    speech_nouns: list[str]
+    light_verbs: list[str]
+    source_prepositions: list[tuple[str, str]]
+    speaker_heads: list[str]
+    person_titles: list[str]
+    pronouns: dict[str, Literal["person", "group", "body"]]
+    situation_lemmas: list[str]
+    conditional_marks: list[str]
+    chrome_patterns: list[RegexText]
+    tail_markers: list[RegexText]
+    terminal_punctuation: str
+    min_assertion_tokens: int
 
 
 @dataclass(frozen=True)
@@ -31,29 +51,29 @@ class ClaimLexicon:
 
     @classmethod
     def read(cls, path: Path) -> ClaimLexicon:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_data_file(path, ClaimsFile)
 
-        def words(key: str) -> frozenset[str]:
-            return frozenset(str(word).lower() for word in data[key])
+        def words(values: list[str]) -> frozenset[str]:
+            return frozenset(word.lower() for word in values)
 
-        def patterns(key: str) -> tuple[re.Pattern[str], ...]:
-            return tuple(re.compile(pattern, re.IGNORECASE) for pattern in data[key])
+        def patterns(values: list[str]) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(pattern, re.IGNORECASE) for pattern in values)
 
         return cls(
-            speech_verbs=words("speech_verbs"),
-            clausal_only_verbs=words("clausal_only_verbs"),
-            speech_nouns=words("speech_nouns"),
-            light_verbs=words("light_verbs"),
-            source_prepositions=source_prepositions(data["source_prepositions"]),
-            speaker_heads=words("speaker_heads"),
-            person_titles=words("person_titles"),
-            pronouns={str(k).lower(): str(v) for k, v in data["pronouns"].items()},
-            situation_lemmas=words("situation_lemmas"),
-            conditional_marks=words("conditional_marks"),
-            chrome_patterns=patterns("chrome_patterns"),
-            tail_markers=patterns("tail_markers"),
-            terminal_punctuation=str(data["terminal_punctuation"]),
-            min_assertion_tokens=int(data["min_assertion_tokens"]),
+            speech_verbs=words(data.speech_verbs),
+            clausal_only_verbs=words(data.clausal_only_verbs),
+            speech_nouns=words(data.speech_nouns),
+            light_verbs=words(data.light_verbs),
+            source_prepositions=source_prepositions(data.source_prepositions),
+            speaker_heads=words(data.speaker_heads),
+            person_titles=words(data.person_titles),
+            pronouns={pronoun.lower(): kind for pronoun, kind in data.pronouns.items()},
+            situation_lemmas=words(data.situation_lemmas),
+            conditional_marks=words(data.conditional_marks),
+            chrome_patterns=patterns(data.chrome_patterns),
+            tail_markers=patterns(data.tail_markers),
+            terminal_punctuation=data.terminal_punctuation,
+            min_assertion_tokens=data.min_assertion_tokens,
         )
 
 
