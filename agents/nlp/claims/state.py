@@ -29,6 +29,8 @@ class Antecedent:
 
 @dataclass
 class Draft:
+    """A claim before its record and signal: content offsets, kind, cue lemma and speaker as written."""
+
     start: int
     end: int
     kind: str
