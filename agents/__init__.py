@@ -1,1 +1,4 @@
-"""What happens to the data: thin Faust agents and the pure logic they call (NLP, situation indicators)."""
+"""The domain: records, NLP, situation state and indicators, and the enrichment and situation steps.
+
+Imports no Faust, Kafka, aiohttp or Prometheus and nothing from streams/ (the import-linter contracts in pyproject).
+"""

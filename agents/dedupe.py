@@ -10,7 +10,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 
-from streams.records import Article
+from agents.records import Article
 
 
 def text_fingerprint(text: str) -> str:

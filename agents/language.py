@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
-from streams.records import Article
+from agents.records import Article
 
 T = TypeVar("T")
 

@@ -32,10 +32,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from agents.records import Article, EnrichedArticle, SituationSnapshot  # noqa: E402
 from agents.situation.config import DEFAULT_SITUATIONS  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
 from streams.offline import situation_snapshots  # noqa: E402
-from streams.records import Article, EnrichedArticle, SituationSnapshot  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 
@@ -59,8 +59,7 @@ def load_articles(corpus: Path) -> list[Article]:
 
 
 def enriched_articles(articles: list[Article], settings: Settings, cache: Path | None) -> list[EnrichedArticle]:
-    from agents.nlp.factory import build_enricher
-    from streams.offline import enrich_stream
+    from streams.offline import LanguageEnrichers, enrich_stream
 
     situations = settings.situations_path.read_bytes() if settings.situations_path else b""
     key = hashlib.sha256(
@@ -69,7 +68,7 @@ def enriched_articles(articles: list[Article], settings: Settings, cache: Path |
     cached = cache / f"enriched-{key}.jsonl" if cache else None
     if cached and cached.exists():
         return [EnrichedArticle.model_validate_json(line) for line in cached.read_text(encoding="utf-8").splitlines()]
-    enriched = list(enrich_stream(articles, build_enricher(settings), settings.batch_size))
+    enriched = list(enrich_stream(articles, LanguageEnrichers(settings.nlp), settings.batch_size))
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text("".join(e.model_dump_json() + "\n" for e in enriched), encoding="utf-8")
@@ -174,7 +173,7 @@ def main() -> None:
                     for item in args.set:
                         situation["index"].update(yaml.safe_load(item.replace("=", ": ", 1)))
             settings = with_situations(settings, situations, Path(scratch) / "tried.yaml")
-        snapshots = list(situation_snapshots(enriched, settings))
+        snapshots = list(situation_snapshots(enriched, settings.situations))
     report(timeline, snapshots)
 
 

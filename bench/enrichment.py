@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.pipeline import content_terms  # noqa: E402
 from agents.nlp.quantities import extract_quantities  # noqa: E402
+from agents.records import Article  # noqa: E402
 from bench.throughput import corpus  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
-from streams.records import Article  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 DEMO_CORPUS = ROOT / "corpus" / "2022-ukraine"
@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of raw and enrich; best counts")
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     nlp = enricher.nlp
     articles = articles_for(args.articles)
     texts = [article.text for article in articles]

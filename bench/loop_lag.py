@@ -2,8 +2,8 @@
 
 A ticker asks to wake every 10 ms while batches of seed articles are enriched: called directly on the loop (what an
 agent doing `enricher.enrich(...)` inline would do), through `loop.run_in_executor` on a thread (which still shares
-the GIL with the loop), or in the worker's NLP process (agents.nlp.process, what agents/enrich.py does). Prints the
-p50 / p99 / max lateness of the ticker and the wall time: heartbeats, commits and HTTP share that loop.
+the GIL with the loop), or in the worker's NLP process (agents.nlp.process, what streams/worker/enrich.py does).
+Prints the p50 / p99 / max lateness of the ticker and the wall time: heartbeats, commits and HTTP share that loop.
 Usage: python bench/loop_lag.py [--articles N] [--batch-size B]
 """
 
@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.process import EnricherProcess  # noqa: E402
+from agents.records import Article  # noqa: E402
 from bench.throughput import corpus  # noqa: E402
-from streams.records import Article  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 TICK = 0.010
@@ -63,7 +63,7 @@ def report(label: str, measured: tuple[list[float], float]) -> None:
 
 
 async def in_process(settings: Settings, batches: list[list[Article]]) -> tuple[list[float], float]:
-    process = EnricherProcess(settings)
+    process = EnricherProcess(settings.nlp)
     try:
         await process.start()
         await process.enrich(batches[0][:1], [None])  # warm up
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     articles = [Article.model_validate(record) for record in corpus(args.articles)]
     batches = [articles[i : i + args.batch_size] for i in range(0, len(articles), args.batch_size)]
     enricher.enrich(batches[0][:1])  # warm up

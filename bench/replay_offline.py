@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.pipeline import Enricher  # noqa: E402
+from agents.records import Article  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
-from streams.offline import enrich_stream, situation_snapshots  # noqa: E402
-from streams.records import Article  # noqa: E402
+from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,8 @@ def repeated(articles: list[Article], times: int) -> list[Article]:
 
 def replay_rate(label: str, articles: list[Article], enricher: Enricher, settings: Settings) -> float:
     started = time.perf_counter()
-    snapshots = sum(1 for _ in situation_snapshots(enrich_stream(articles, enricher, settings.batch_size), settings))
+    enriched = enrich_stream(articles, LanguageEnrichers(settings.nlp, enrichers={"en": enricher}), settings.batch_size)
+    snapshots = sum(1 for _ in situation_snapshots(enriched, settings.situations))
     seconds = time.perf_counter() - started
     rate = len(articles) / seconds
     print(f"{label:<28} {len(articles):6d} articles {snapshots:6d} snapshots {seconds:8.2f}s {rate:8.1f} articles/s")
@@ -57,7 +58,7 @@ def main() -> None:
         f"batch size {settings.batch_size}"
     )
     started = time.perf_counter()
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     enricher.enrich(articles[:8])  # warm-up
     print(f"model and data load + warm-up: {time.perf_counter() - started:.2f}s (not counted)")
     single = replay_rate("demo corpus", articles, enricher, settings)

@@ -17,8 +17,9 @@ import spacy
 from agents.nlp.signals import SignalClassifier, SignalReading
 
 SIGNALS = ("escalation", "de-escalation", "neutral")
-DEFAULT_GOLD = Path("/work/shared/eval/seeds_gold.jsonl")
-DEFAULT_CORPUS = Path("/work/shared/corpus/seeds.jsonl")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the checkout
+DEFAULT_GOLD = SHARED / "eval" / "seeds_gold.jsonl"
+DEFAULT_CORPUS = SHARED / "corpus" / "seeds.jsonl"
 
 
 def read_jsonl(path: Path) -> list[dict]:

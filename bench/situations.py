@@ -22,11 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agents.nlp.factory import build_enricher  # noqa: E402
+from agents.records import SituationSnapshot  # noqa: E402
 from agents.situation.state import new_situation_state  # noqa: E402
 from streams.corpus import read_corpus  # noqa: E402
-from streams.offline import enrich_stream  # noqa: E402
-from streams.records import SituationSnapshot  # noqa: E402
+from streams.offline import LanguageEnrichers, enrich_stream  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import ensure_topics  # noqa: E402
 from tests.integration.harness import BOOTSTRAP, ROOT, Namespace, Worker, read_topic  # noqa: E402
@@ -46,7 +45,7 @@ def percentile(values: list[float], q: float) -> float:
 def pure_cost(repeat: int) -> None:
     settings = Settings()
     articles = read_corpus(DEMO).articles
-    enriched = list(enrich_stream(articles, build_enricher(settings), settings.batch_size))
+    enriched = list(enrich_stream(articles, LanguageEnrichers(settings.nlp), settings.batch_size))
     span = enriched[-1].published_at - enriched[0].published_at + timedelta(days=1)
     stream = [
         e.model_copy(update={"article_id": f"{e.article_id}-r{r}", "published_at": e.published_at + r * span})
@@ -54,7 +53,7 @@ def pure_cost(repeat: int) -> None:
         for e in enriched
         if e.situations
     ]
-    state = new_situation_state("russia-ukraine", settings)
+    state = new_situation_state("russia-ukraine", settings.situations)
     add_times, snapshot_times = [], []
     for article in stream:
         started = time.perf_counter()

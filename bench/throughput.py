@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.nlp.factory import build_enricher  # noqa: E402
 from agents.nlp.pipeline import Enricher  # noqa: E402
-from streams.records import Article  # noqa: E402
+from agents.records import Article  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from tests.integration.harness import Namespace, Worker, produce, read_topic, seed_articles  # noqa: E402
 
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     settings = Settings(batch_size=args.batch_size)
-    enricher = build_enricher(settings)
+    enricher = build_enricher(settings.nlp)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
     raw, offline, streamed, rss = [], [], [], []
     for round_number in range(args.rounds):

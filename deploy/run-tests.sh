@@ -7,6 +7,7 @@ export SITREP_TEST_KAFKA_PORT="$SITREP_KAFKA_PORT"
 
 deploy/install-system-deps.sh
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache
 started_kafka=0
 if ! deploy/kafka/local-kafka.sh status >/dev/null 2>&1; then
   deploy/kafka/local-kafka.sh start >/dev/null

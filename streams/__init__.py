@@ -1,1 +1,2 @@
-"""How data moves: settings, records, topics, the Faust app, corpus readers, replay and the CLI."""
+"""The running system built on agents/: settings, Kafka topics, the Faust worker (streams.worker), sources (corpus,
+replay, feeds), sinks (history store, export), reports (timeline, evaluation) and the CLI."""

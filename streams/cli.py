@@ -42,13 +42,13 @@ def existing_path(value: str) -> str:
 def cmd_worker(args: argparse.Namespace) -> int:
     from faust.worker import Worker
 
-    from streams.app import build_pipeline
     from streams.topics import ensure_topics
+    from streams.worker.topology import build_worker
 
     settings = get_settings()
     ensure_topics(settings)
-    pipeline = build_pipeline(settings)
-    Worker(pipeline.app, loglevel=settings.log_level).execute_from_commandline()
+    worker = build_worker(settings)
+    Worker(worker.app, loglevel=settings.log_level).execute_from_commandline()
     return 0
 
 
@@ -124,13 +124,14 @@ def replay_offline(articles, out: Path) -> int:
     from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
 
     settings = get_settings()
-    enricher = LanguageEnrichers(settings, report_unsupported)
+    enricher = LanguageEnrichers(settings.nlp, report_unsupported)
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     latest = {}
     with out.open("w", encoding="utf-8") as handle, progress_bar(len(articles), "replay --offline") as bar:
         taken = ticking(articles, bar)
-        for snapshot in situation_snapshots(enrich_stream(taken, enricher, settings.batch_size), settings):
+        enriched = enrich_stream(taken, enricher, settings.batch_size)
+        for snapshot in situation_snapshots(enriched, settings.situations):
             handle.write(snapshot.model_dump_json() + "\n")
             latest[snapshot.situation] = snapshot
     seconds = time.perf_counter() - started
@@ -180,23 +181,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("eval needs --gold FILE --corpus PATH, or (claims only) --sets DIR [DIR ...]", file=sys.stderr)
         return 2
     if args.what == "entities":
-        from agents.evaluation.entities import evaluate_entities, format_entities_report
+        from streams.evaluation.entities import evaluate_entities, format_entities_report
 
         print(format_entities_report(evaluate_entities(Path(args.gold), Path(args.corpus))))
     elif args.sets:
-        from agents.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
+        from streams.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
 
         sets = [item for root in args.sets for item in gold_sets(Path(root))]
         print(format_sets_report(evaluate_sets(sets, learned_signals=args.learned_signals)))
     else:
-        from agents.evaluation.claims import evaluate_claims, format_claims_report
+        from streams.evaluation.claims import evaluate_claims, format_claims_report
 
         print(format_claims_report(evaluate_claims(Path(args.gold), Path(args.corpus))))
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from agents.evaluation.train_signals import held_out_report, train
+    from streams.evaluation.train_signals import held_out_report, train
 
     settings = get_settings()
     if args.held_out:
@@ -218,7 +219,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     corpus = read_corpus(Path(args.input), settings.max_text_bytes)
     for rejected in corpus.rejected:
         print(f"rejected {rejected.where}: {rejected.reason}: {rejected.detail}", file=sys.stderr)
-    enricher = LanguageEnrichers(settings, report_unsupported)
+    enricher = LanguageEnrichers(settings.nlp, report_unsupported)
     enriched = 0
     with open(args.out, "w", encoding="utf-8") as out, progress_bar(len(corpus.articles), "extract") as bar:
         for start in range(0, len(corpus.articles), settings.batch_size):
@@ -263,7 +264,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_feeds(args: argparse.Namespace) -> int:
-    from streams.feeds import ingest_feeds
+    from streams.feeds.poller import ingest_feeds
 
     return ingest_feeds(Path(args.feeds), get_settings(), once=args.once, metrics_port=args.metrics_port)
 

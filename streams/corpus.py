@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from streams.records import DEFAULT_MAX_TEXT_BYTES, Article, InvalidInput, parse_article
+from agents.records import DEFAULT_MAX_TEXT_BYTES, Article, InvalidInput, parse_article
 
 CORPUS_SUFFIXES = (".jsonl", ".json")
 

@@ -4,7 +4,7 @@ Kafka stays the source of truth; this is a view of it that outlives the compacte
 An SQLite file under SITREP_DATA_DIR by default (no server), PostgreSQL when SITREP_HISTORY_URL says so. Writes are
 idempotent: a snapshot is keyed by its situation and the article whose counting produced it, a claim by its id, and
 rows go in with ON CONFLICT DO NOTHING, so a redelivery, a restart or a second worker never writes a row twice.
-No Faust here: the sink agent (agents/history_sink.py) and the CLI call these functions.
+No Faust here: the sink agent (streams/worker/history_sink.py) and the CLI call these functions.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from streams.records import EnrichedArticle, SituationSnapshot
+from agents.records import EnrichedArticle, SituationSnapshot
 from streams.settings import Settings
 
 SQLITE_FILE = "history.sqlite3"
@@ -53,6 +53,17 @@ SCHEMA = (
 
 class BadQuery(ValueError):
     """A query parameter the store cannot use; the message is the one-line reason given to the caller."""
+
+
+def parse_time(params: Mapping[str, str], name: str) -> datetime | None:
+    """An event-time bound from query parameters (ISO-8601, "Z" accepted; the offset is checked by Query), or None."""
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadQuery(f"{name} is not an ISO-8601 time: {value!r}") from None
 
 
 def micros(moment: datetime) -> int:

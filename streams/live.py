@@ -1,4 +1,5 @@
-"""Live feeds: a broadcast hub for server-sent events (new claims, snapshot changes) with per-client filters.
+"""Live streams (the worker's /feeds/* URLs): a broadcast hub for server-sent events (new claims, snapshot changes)
+with per-client filters.
 
 Each client gets a bounded queue: a slow client loses its oldest events (counted), never slows the pipeline.
 """
@@ -10,15 +11,7 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
-from prometheus_client import Counter, Gauge
-
-from streams.metrics import REGISTRY
-
-SSE_CLIENTS = Gauge("sitrep_sse_clients", "Connected server-sent-event clients", ["stream"], registry=REGISTRY)
-SSE_EVENTS = Counter("sitrep_sse_events_total", "Events published to live streams", ["stream"], registry=REGISTRY)
-SSE_DROPPED = Counter(
-    "sitrep_sse_dropped_total", "Events dropped for clients too slow to keep up", ["stream"], registry=REGISTRY
-)
+from streams.metrics import SSE_CLIENTS, SSE_DROPPED, SSE_EVENTS
 
 STREAMS = ("claims", "situations")
 

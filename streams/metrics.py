@@ -1,5 +1,6 @@
-"""Prometheus metrics exported on the worker's /metrics. Names follow Prometheus conventions: `sitrep_` prefix, base
-units (seconds), `_total` counters, bounded label sets (reason, situation, direction, level, partition, topic)."""
+"""The worker process's Prometheus metrics, all of them, exported on its /metrics (the feed poller has its own:
+streams/feeds/metrics.py). Names follow Prometheus conventions: `sitrep_` prefix, base units (seconds), `_total`
+counters, bounded label sets (reason, situation, direction, level, partition, topic)."""
 
 from __future__ import annotations
 
@@ -152,4 +153,10 @@ HISTORY_ROWS = Counter(
     "New rows written to the history store (redeliveries not counted)",
     ["kind"],
     registry=REGISTRY,
+)
+
+SSE_CLIENTS = Gauge("sitrep_sse_clients", "Connected server-sent-event clients", ["stream"], registry=REGISTRY)
+SSE_EVENTS = Counter("sitrep_sse_events_total", "Events published to live streams", ["stream"], registry=REGISTRY)
+SSE_DROPPED = Counter(
+    "sitrep_sse_dropped_total", "Events dropped for clients too slow to keep up", ["stream"], registry=REGISTRY
 )

@@ -1,4 +1,4 @@
-"""The streaming pipeline in-process, with no broker: the same pure code as the agents, in event-time order.
+"""The streaming pipeline in-process, with no broker: the agents' steps (agents.steps) run in event-time order.
 
 Used by `sitrep replay CORPUS --offline --snapshots OUT.jsonl`; gives the snapshots the worker emits when articles
 reach it in event-time order (one partition), and the same final snapshot for any partitioning.
@@ -8,82 +8,96 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 
-from agents.dedupe import Deduplicator, Verdict
+from agents.config import NlpSettings, SituationSettings
+from agents.dedupe import Deduplicator
 from agents.language import Detection, group_by_language
 from agents.nlp.pipeline import Enricher
-from agents.situation.state import SituationState, new_situation_state
-from streams.records import Article, EnrichedArticle, SituationSnapshot
-from streams.settings import Settings
+from agents.records import Article, EnrichedArticle, SituationSnapshot
+from agents.steps import DictStore, EnrichmentStep, Entry, SituationStep, enrichment_inputs
+
+
+def ignore(article: Article, detection: Detection) -> None:
+    pass
 
 
 class LanguageEnrichers:
-    """What the enrich agent does per language, in-process: one Enricher per configured language (built on first use),
-    and every article in a language without a model reported to `report` and counted in `unsupported`."""
+    """What the enrich agent's NLP processes do, in-process: one Enricher per configured language (built on first use,
+    or given), and every article in a language without a model reported to `report` and counted in `unsupported`."""
 
-    def __init__(self, settings: Settings, report: Callable[[Article, Detection], None]):
+    def __init__(
+        self,
+        settings: NlpSettings,
+        report: Callable[[Article, Detection], None] = ignore,
+        enrichers: dict[str, Enricher] | None = None,
+    ):
         self.settings = settings
         self.report = report
-        self.enrichers: dict[str, Enricher] = {}
+        self.enrichers: dict[str, Enricher] = dict(enrichers or {})
         self.unsupported: Counter[str] = Counter()
+
+    @property
+    def languages(self) -> Iterable[str]:
+        return self.settings.models_by_language
 
     def enricher(self, language: str) -> Enricher:
         if language not in self.enrichers:
             from agents.nlp.factory import build_enricher
 
-            model = self.settings.models_by_language[language]
-            self.enrichers[language] = build_enricher(self.settings.model_copy(update={"spacy_model": model}))
+            self.enrichers[language] = build_enricher(self.settings.for_language(language))
         return self.enrichers[language]
 
-    def enrich(
-        self, articles: Sequence[Article], duplicates: Iterable[str | None] | None = None
-    ) -> list[EnrichedArticle]:
-        """The enriched articles of the supported languages, grouped by language as the agent sends them."""
-        marks = list(duplicates) if duplicates is not None else [None] * len(articles)
-        groups, unsupported = group_by_language(
-            zip(articles, marks, strict=True), lambda pair: pair[0], self.settings.models_by_language
-        )
-        for (article, _), detection in unsupported:
+    def refuse(self, unsupported: Iterable[tuple[Entry, Detection]]) -> None:
+        for (_, article, _), detection in unsupported:
             self.unsupported[detection.language] += 1
             self.report(article, detection)
+
+    def enrich(self, articles: Sequence[Article]) -> list[EnrichedArticle]:
+        """The enriched articles of the supported languages, language by language as the agent sends them (no
+        duplicate detection: `sitrep extract`)."""
+        entries = ((None, article, None) for article in articles)
+        groups, unsupported = group_by_language(entries, itemgetter(1), self.languages)
+        self.refuse(unsupported)
         results = []
-        for language, pairs in groups.items():
-            results.extend(self.enricher(language).enrich([a for a, _ in pairs], [mark for _, mark in pairs]))
+        for language, group in groups.items():
+            results.extend(self.enricher(language).enrich(*enrichment_inputs(group)))
         return results
 
 
-def enrich_stream(articles: Iterable[Article], enricher: Enricher, batch_size: int) -> Iterator[EnrichedArticle]:
-    """Deduplicate and enrich in batches, as the enrich agent does (an Enricher, or LanguageEnrichers)."""
-    deduplicator = Deduplicator({}, {})
+def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
-
-    def flush() -> list[EnrichedArticle]:
-        verdicts = [v for v in deduplicator.classify_batch(batch) if v[1] is not Verdict.SEEN_ID]
-        results = enricher.enrich([article for article, _, _ in verdicts], [first for _, _, first in verdicts])
-        enriched = {result.article_id for result in results}
-        for article, _, _ in verdicts:
-            if article.id in enriched:  # an article reported unsupported is not a first report of its text
-                deduplicator.record(article)
-        batch.clear()
-        return results
-
     for article in articles:
         batch.append(article)
-        if len(batch) >= batch_size:
-            yield from flush()
+        if len(batch) >= size:
+            yield batch
+            batch = []
     if batch:
-        yield from flush()
+        yield batch
 
 
-def situation_snapshots(enriched: Iterable[EnrichedArticle], settings: Settings) -> Iterator[SituationSnapshot]:
+def enrich_stream(
+    articles: Iterable[Article], enrichers: LanguageEnrichers, batch_size: int
+) -> Iterator[EnrichedArticle]:
+    """The enrich agent's step, batch by batch: classify, enrich per language, record."""
+    step = EnrichmentStep(Deduplicator({}, {}), enrichers.languages)
+    for batch in batches(articles, batch_size):
+        classified = step.classify([(article, article) for article in batch])
+        enrichers.refuse(classified.unsupported)
+        for language, entries in classified.by_language.items():
+            results = enrichers.enricher(language).enrich(*enrichment_inputs(entries))
+            for _, article, _ in entries:
+                step.record(article)
+            yield from results
+
+
+def situation_snapshots(
+    enriched: Iterable[EnrichedArticle], settings: SituationSettings
+) -> Iterator[SituationSnapshot]:
     """One snapshot per article counted into a situation, as the situation agent emits them."""
-    states: dict[str, SituationState] = {}
+    step = SituationStep(DictStore(), settings)
     for article in enriched:
         for situation in article.situations:
-            if situation not in states:
-                states[situation] = new_situation_state(situation, settings)
-            state = states[situation]
-            if state.add(article):
-                snapshot = state.snapshot()
-                snapshot.counted_article_id = article.article_id
+            _, snapshot = step.count(situation, article)
+            if snapshot is not None:
                 yield snapshot

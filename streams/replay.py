@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from streams.records import Article, SituationSnapshot
+from agents.records import Article, SituationSnapshot
+from streams.kafka import kafka_python_config
 from streams.settings import Settings
-from streams.topics import RAW, SITUATION_UPDATES, ensure_topics, kafka_client_config
+from streams.topics import RAW, SITUATION_UPDATES, ensure_topics
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -61,7 +62,7 @@ class Progress:
 
 def make_producer(settings: Settings) -> KafkaProducer:
     return KafkaProducer(
-        **kafka_client_config(settings), acks="all", linger_ms=5, client_id=f"{settings.app_id}-replay"
+        **kafka_python_config(settings.kafka), acks="all", linger_ms=5, client_id=f"{settings.app_id}-replay"
     )
 
 
@@ -117,7 +118,7 @@ def read_snapshots_from_kafka(settings: Settings, idle_ms: int = 3000) -> list[S
     """Every snapshot still on the (compacted) updates topic, in event-time order."""
     consumer = KafkaConsumer(
         settings.topic(SITUATION_UPDATES),
-        **kafka_client_config(settings),
+        **kafka_python_config(settings.kafka),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

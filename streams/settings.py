@@ -5,11 +5,32 @@ from __future__ import annotations
 import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents.config import NlpSettings, SituationSettings
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+Section = TypeVar("Section", bound=BaseModel)
+
+
+class KafkaSettings(BaseModel):
+    """The section the Kafka clients are connected from (streams.kafka)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bootstrap_servers: list[str]
+    security_protocol: str
+    sasl_mechanism: str
+    sasl_username: str | None
+    sasl_password: SecretStr | None
+    ssl_cafile: str | None
+    ssl_certfile: str | None
+    ssl_keyfile: str | None
 
 
 class Settings(BaseSettings):
@@ -23,7 +44,7 @@ class Settings(BaseSettings):
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL
     sasl_mechanism: str = "PLAIN"  # PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512
     sasl_username: str | None = None
-    sasl_password: str | None = None
+    sasl_password: SecretStr | None = None
     ssl_cafile: str | None = None
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
@@ -68,10 +89,25 @@ class Settings(BaseSettings):
             return self.web_host
         return socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
 
+    def section(self, model: type[Section]) -> Section:
+        """The fields of one section, read once from the environment with the rest (SITREP_* names unchanged)."""
+        values = {name: getattr(self, name) for name in model.model_fields}
+        return model(**values)
+
     @property
-    def models_by_language(self) -> dict[str, str]:
-        """ISO 639-1 code -> spaCy model of every language this deployment enriches."""
-        return {"en": self.spacy_model, **{code.lower(): model for code, model in self.language_models.items()}}
+    def kafka(self) -> KafkaSettings:
+        """The section the Kafka clients connect with (streams.kafka)."""
+        return self.section(KafkaSettings)
+
+    @property
+    def nlp(self) -> NlpSettings:
+        """The section the NLP is built from (agents.nlp.factory)."""
+        return self.section(NlpSettings)
+
+    @property
+    def situations(self) -> SituationSettings:
+        """The section a situation state is built from (agents.situation.state)."""
+        return self.section(SituationSettings)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}.{name}"

@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib
 from pydantic import ValidationError
 
-from streams.records import SituationSnapshot
+from agents.records import SituationSnapshot
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.dates as mdates  # noqa: E402

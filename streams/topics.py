@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
+from streams.kafka import kafka_python_config
 from streams.settings import Settings
 
 with warnings.catch_warnings():
@@ -52,25 +53,9 @@ def wanted_topics(settings: Settings) -> dict[str, dict[str, str]]:
     return {settings.topic(spec.name): spec.kafka_configs() for spec in topic_specs()}
 
 
-def kafka_client_config(settings: Settings) -> dict:
-    """Connection settings for kafka-python clients, including SASL/SSL for a managed Kafka."""
-    config: dict = {"bootstrap_servers": settings.bootstrap_servers, "security_protocol": settings.security_protocol}
-    if settings.security_protocol.startswith("SASL"):
-        config.update(
-            sasl_mechanism=settings.sasl_mechanism,
-            sasl_plain_username=settings.sasl_username,
-            sasl_plain_password=settings.sasl_password,
-        )
-    if settings.security_protocol.endswith("SSL"):
-        config.update(
-            ssl_cafile=settings.ssl_cafile, ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile
-        )
-    return config
-
-
 def ensure_topics(settings: Settings) -> list[str]:
     """Create missing topics with the configured partition count; returns the names created. Safe to repeat."""
-    admin = KafkaAdminClient(**kafka_client_config(settings), client_id=f"{settings.app_id}-admin")
+    admin = KafkaAdminClient(**kafka_python_config(settings.kafka), client_id=f"{settings.app_id}-admin")
     try:
         existing = set(admin.list_topics())
         wanted = {

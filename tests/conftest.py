@@ -2,9 +2,10 @@
 
 The stall these reruns used to cover is fixed: faust-streaming 0.15.3 resumed input partitions after table recovery and
 seeked back to the committed offsets with the flow running, so records prefetched during recovery raised the read
-offsets past the seek and the re-fetched backlog was dropped (`streams.app.SnapshotFetchConsumer.perform_seek` now
-seeks with the flow stopped). The reruns stay as insurance against timing on a loaded CI machine; a rerun repeats the
-whole test in a fresh namespace with every assertion, so a real regression still fails all three runs.
+offsets past the seek and the re-fetched backlog was dropped
+(`streams.worker.faust_compat.SnapshotFetchConsumer.perform_seek` now seeks with the flow stopped). The reruns stay as
+insurance against timing on a loaded CI machine; a rerun repeats the whole test in a fresh namespace with every
+assertion, so a real regression still fails all three runs.
 """
 
 from pathlib import Path

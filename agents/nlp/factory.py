@@ -1,7 +1,8 @@
-"""Builds the Enricher from settings: the model and every data file are loaded once per process."""
+"""Builds the Enricher from its settings section: the model and every data file are loaded once per process."""
 
 from __future__ import annotations
 
+from agents.config import NlpSettings
 from agents.nlp.actors import ActorGazetteer
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.pipeline import Enricher, load_nlp
@@ -9,10 +10,9 @@ from agents.nlp.quantities import rules_for
 from agents.nlp.signal_model import DEFAULT_MODEL
 from agents.nlp.signals import SignalClassifier
 from agents.situation.config import SituationMatcher
-from streams.settings import Settings
 
 
-def build_enricher(settings: Settings, learned_signals: bool | None = None) -> Enricher:
+def build_enricher(settings: NlpSettings, learned_signals: bool | None = None) -> Enricher:
     """`learned_signals` overrides the setting (training the model needs the rules' plain reading)."""
     learned_signals = settings.learned_signals if learned_signals is None else learned_signals
     signals = SignalClassifier.load(model_path=DEFAULT_MODEL if learned_signals else None)

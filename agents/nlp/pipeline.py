@@ -19,8 +19,8 @@ from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.docs import remember_text
 from agents.nlp.quantities import extract_quantities
+from agents.records import Article, EnrichedArticle, Entity
 from agents.situation.config import SituationMatcher
-from streams.records import Article, EnrichedArticle, Entity
 
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
@@ -61,7 +61,7 @@ def kept_entities(entities: list[Entity]) -> list[Entity]:
 class Enricher:
     nlp: Language
     actors: ActorGazetteer
-    parse_batch_size: int = 4  # docs per spaCy minibatch (streams.settings.Settings.parse_batch_size)
+    parse_batch_size: int = 4  # docs per spaCy minibatch (agents.config.NlpSettings.parse_batch_size)
     situations: SituationMatcher = field(default_factory=SituationMatcher.load)
     claims: ClaimExtractor = field(default_factory=ClaimExtractor.load)
 

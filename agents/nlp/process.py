@@ -16,15 +16,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from agents.config import NlpSettings
 from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
-from streams.records import Article, EnrichedArticle
-from streams.settings import Settings
+from agents.records import Article, EnrichedArticle
 
 _enricher: Enricher | None = None  # this process's Enricher, when it is the NLP process
 
 
-def _load(settings: Settings) -> None:
+def _load(settings: NlpSettings) -> None:
     global _enricher
     parent = os.getppid()
     threading.Thread(target=_exit_with, args=(parent,), name="exit-with-worker", daemon=True).start()
@@ -55,7 +55,7 @@ class EnricherProcess:
     that saw it die raises BrokenProcessPool (the agent then retries article by article, so one article that kills
     the process is dead-lettered and the others go through)."""
 
-    def __init__(self, settings: Settings, on_replaced: Callable[[], None] = lambda: None):
+    def __init__(self, settings: NlpSettings, on_replaced: Callable[[], None] = lambda: None):
         self.settings = settings
         self.on_replaced = on_replaced
         self.loaded = asyncio.Event()  # set once the first process has loaded the model

@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from agents.datafiles import Schema, read_data_file
-from streams.records import Quantity
+from agents.records import Quantity
 
 DATA = Path(__file__).parent / "data" / "quantities.yaml"
 SKIPPED_ENTITY_TYPES = frozenset({"DATE", "TIME", "ORDINAL"})  # durations, dates and ranks are not counts

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from agents.records import AlertLevel
 from agents.situation.estimate import DAY, DEFAULT_PARAMETERS, Evidence, IndexParameters, estimate, exposure_days
-from streams.records import AlertLevel
 
 HOUR = 3600.0
 COPY_REACH = 0.1  # a syndicated or near-duplicate copy adds this much reach; an independent source adds 1

@@ -13,16 +13,13 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
 
+from agents.config import SituationSettings
+from agents.records import Driver, EnrichedArticle, SituationSnapshot
 from agents.situation import indicators
 from agents.situation.config import SituationMatcher
 from agents.situation.estimate import DAY, DEFAULT_PARAMETERS, IndexParameters
 from agents.situation.indicators import HOUR, ClaimEvidence, WindowIndicators, claim_strength, claim_wording
-from streams.records import Driver, EnrichedArticle, SituationSnapshot
-
-if TYPE_CHECKING:
-    from streams.settings import Settings
 
 MAIN_WINDOW = 24 * HOUR
 WINDOWS = {"6h": 6 * HOUR, "7d": 7 * 24 * HOUR}  # besides the main 24h window
@@ -404,8 +401,8 @@ def driver(weighted: indicators.Weighted) -> Driver:
     )
 
 
-def new_situation_state(situation: str, settings: Settings) -> SituationState:
-    """An empty state with the lateness, retention and parties configured in `settings` (streams.settings.Settings)."""
+def new_situation_state(situation: str, settings: SituationSettings) -> SituationState:
+    """An empty state with the lateness, retention and parties configured in `settings`."""
     matcher = SituationMatcher.load(settings.situations_path, settings.actors_path)
     return SituationState(
         situation,

@@ -1,7 +1,7 @@
 """The /live page in a real headless Chromium, driven over the DevTools protocol.
 
-The page is served with the production SSE handler (streams.web.stream_events) and a LiveHub the test publishes to;
---dump-dom cannot be used because its virtual-time budget never elapses while an EventSource is open.
+The page is served with the production SSE handler (streams.worker.web.stream_events) and a LiveHub the test
+publishes to; --dump-dom cannot be used because its virtual-time budget never elapses while an EventSource is open.
 """
 
 import asyncio
@@ -17,11 +17,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from agents.records import Claim, Driver, SituationSnapshot
 from streams.corpus import read_corpus
 from streams.live import LiveHub, transition
-from streams.records import Claim, Driver, SituationSnapshot
 from streams.replay import replay
-from streams.web import LIVE_PAGE, authorised, stream_events, unauthorised
+from streams.worker.web import LIVE_PAGE, authorised, stream_events, unauthorised
 from tests.integration.harness import ROOT, SHARED, Worker, free_port, read_topic
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

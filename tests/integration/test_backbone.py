@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.records import DeadLetter, EnrichedArticle, original_payload
+from agents.records import DeadLetter, EnrichedArticle, original_payload
 from tests.integration.harness import Worker, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
@@ -151,7 +151,7 @@ def test_a_model_that_cannot_be_loaded_stops_the_worker_with_its_name(namespace)
 def test_replay_reports_articles_the_broker_refuses(namespace):
     from datetime import UTC, datetime, timedelta
 
-    from streams.records import Article
+    from agents.records import Article
     from streams.replay import ReplayFailed, replay
 
     settings = namespace.settings()

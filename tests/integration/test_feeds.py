@@ -9,8 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from streams.feeds import REGISTRY, FeedPoller, FeedsConfig
-from streams.records import Article
+from agents.records import Article
+from streams.feeds.config import FeedsConfig
+from streams.feeds.metrics import REGISTRY
+from streams.feeds.poller import FeedPoller
 from streams.settings import Settings
 from tests.integration.harness import free_port, read_topic
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from streams.records import DeadLetter, EnrichedArticle, original_payload
+from agents.records import DeadLetter, EnrichedArticle, original_payload
 from tests.integration.harness import Worker, produce, read_topic
 from tests.languages import report
 

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
+from agents.records import SituationSnapshot
 from streams.corpus import read_corpus
-from streams.records import SituationSnapshot
 from streams.replay import replay
 from tests.integration.harness import ROOT, Namespace, Worker, read_topic
 

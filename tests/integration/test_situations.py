@@ -8,10 +8,9 @@ from functools import cache
 
 import pytest
 
-from agents.nlp.factory import build_enricher
+from agents.records import SituationSnapshot
 from streams.corpus import read_corpus
-from streams.offline import enrich_stream, situation_snapshots
-from streams.records import SituationSnapshot
+from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
 from streams.replay import replay
 from streams.settings import Settings
 from tests.integration.harness import ROOT, Namespace, Worker, read_topic
@@ -34,8 +33,8 @@ def demo_articles():
 @cache
 def offline_snapshots() -> tuple[SituationSnapshot, ...]:
     settings = Settings(lateness_hours=LATENESS_HOURS)
-    enriched = enrich_stream(demo_articles(), build_enricher(settings), settings.batch_size)
-    return tuple(situation_snapshots(enriched, settings))
+    enriched = enrich_stream(demo_articles(), LanguageEnrichers(settings.nlp), settings.batch_size)
+    return tuple(situation_snapshots(enriched, settings.situations))
 
 
 def final_by_situation(snapshots) -> dict[str, dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from agents.records import Claim, EnrichedArticle
 from agents.situation.indicators import ClaimEvidence, claim_strength, claim_wording
 from agents.situation.state import SituationState
-from streams.records import Claim, EnrichedArticle
 
 T0 = datetime(2022, 2, 14, 0, 0, tzinfo=UTC)
 SITUATION = "russia-ukraine"

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from agents.nlp.actors import ActorGazetteer
 from agents.nlp.pipeline import Enricher
-from streams.records import Article
+from agents.records import Article
 from streams.settings import Settings
 
 

@@ -8,7 +8,7 @@ import spacy
 from agents.nlp.actors import ActorGazetteer
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.claims.quotes import body_paragraphs, quote_segments
-from streams.records import Claim
+from agents.records import Claim
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from agents.records import Article
 from streams.corpus import read_corpus, select_range
-from streams.records import Article
 from streams.replay import Progress, send_offsets, timestamp_ms
 
 

@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from agents.dedupe import Deduplicator, Verdict, text_fingerprint
-from streams.records import Article
+from agents.records import Article
 
 
 def make(id_: str, text: str) -> Article:

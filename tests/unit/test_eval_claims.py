@@ -7,7 +7,8 @@ import json
 import pytest
 import spacy
 
-from agents.evaluation.claims import (
+from agents.records import Claim
+from streams.evaluation.claims import (
     GoldClaim,
     SystemScore,
     evaluate_claims,
@@ -15,7 +16,6 @@ from agents.evaluation.claims import (
     match_claims,
     textacy_quotes,
 )
-from streams.records import Claim
 
 TEXT = "Russia moved more tanks to the border on Monday. The minister said that the drills would end soon."
 
@@ -132,7 +132,7 @@ def write_set(folder, text: str, rows: list[dict]) -> None:
 
 
 def test_sets_give_one_row_each_and_a_pooled_row(tmp_path):
-    from agents.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
+    from streams.evaluation.claims import evaluate_sets, format_sets_report, gold_sets
 
     write_set(
         tmp_path / "alpha",
@@ -176,7 +176,7 @@ def test_sets_give_one_row_each_and_a_pooled_row(tmp_path):
 
 
 def test_a_folder_without_gold_sets_is_an_error(tmp_path):
-    from agents.evaluation.claims import gold_sets
+    from streams.evaluation.claims import gold_sets
 
     with pytest.raises(ValueError, match="no folder with gold.jsonl"):
         gold_sets(tmp_path)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.evaluation.entities import evaluate_entities, format_entities_report, score_enriched
-from streams.records import EnrichedArticle
+from agents.records import EnrichedArticle
+from streams.evaluation.entities import evaluate_entities, format_entities_report, score_enriched
 
 GOLD = {
     "articles": {
@@ -13,7 +13,7 @@ GOLD = {
         "b": {"actors": {"UKR": ["Ukraine"]}, "also_acceptable": {}},
     }
 }
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the checkout
 
 
 def enriched(article_id: str, actors: dict[str, int]) -> EnrichedArticle:

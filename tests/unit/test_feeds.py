@@ -6,16 +6,10 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
-from streams.feed_state import CorruptState, FeedState, Validators
-from streams.feeds import (
-    FeedConfig,
-    article_id,
-    backoff_delay,
-    entry_article,
-    entry_key,
-    html_to_text,
-    load_config,
-)
+from streams.feeds.config import FeedConfig, load_config
+from streams.feeds.entries import article_id, entry_article, entry_key, html_to_text
+from streams.feeds.poller import backoff_delay
+from streams.feeds.state import CorruptState, FeedState, Validators
 
 RSS = b"""<?xml version="1.0"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">

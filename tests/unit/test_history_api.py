@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from streams.history import BadQuery
-from streams.history_api import CLAIM_PARAMETERS, HISTORY_PARAMETERS, openapi_document, parse_claim_filters, parse_query
+from streams.worker.history_api import (
+    CLAIM_PARAMETERS,
+    HISTORY_PARAMETERS,
+    openapi_document,
+    parse_claim_filters,
+    parse_query,
+)
 
 
 def test_a_full_query_is_parsed():

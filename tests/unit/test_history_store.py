@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from agents.records import Claim, EnrichedArticle, SituationSnapshot
 from streams.history import BadQuery, HistoryStore, Query, all_items
-from streams.records import Claim, EnrichedArticle, SituationSnapshot
 from tests.postgres import PostgresServer
 
 T0 = datetime(2022, 2, 14, tzinfo=UTC)

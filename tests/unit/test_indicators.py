@@ -1,4 +1,5 @@
-"""Property tests of every indicator property of ARCHITECTURE.md, on the pure functions and on the situation state."""
+"""Property tests of every indicator property of docs/architecture.md, on the pure functions and on the situation
+state."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from agents.language import detect_language, group_by_language
+from agents.records import Article
 from streams.cli import main
 from streams.offline import LanguageEnrichers
-from streams.records import Article
 from streams.settings import Settings
 from tests.languages import REPORTS, report
 
@@ -39,7 +39,7 @@ def test_grouping_keeps_input_order_and_names_the_unsupported_language():
 
 def test_offline_enrichment_enriches_english_and_reports_russian_and_urdu():
     reported = []
-    enrichers = LanguageEnrichers(Settings(), lambda article, detection: reported.append((article.id, detection)))
+    enrichers = LanguageEnrichers(Settings().nlp, lambda article, detection: reported.append((article.id, detection)))
     articles = [Article.model_validate(report(code)) for code in ("en", "ru", "ur")]
     [english] = enrichers.enrich(articles)
     assert english.article_id == "report-en"

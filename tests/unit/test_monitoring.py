@@ -1,6 +1,6 @@
 from faust.types import TP
 
-from streams.monitoring import build_labels, forgotten_partitions, partition_lags
+from streams.worker.monitoring import build_labels, forgotten_partitions, partition_lags
 
 RAW0, RAW1, RAW2 = TP("sitrep.articles.raw", 0), TP("sitrep.articles.raw", 1), TP("sitrep.articles.raw", 2)
 
@@ -37,9 +37,9 @@ def test_forgotten_partitions_are_assigned_inputs_neither_fetched_nor_held_for_b
 def test_a_snapshot_exports_its_index_and_the_bounds_of_its_interval():
     from datetime import UTC, datetime
 
-    from agents.situations import export_snapshot
+    from agents.records import SituationSnapshot
     from streams.metrics import REGISTRY
-    from streams.records import SituationSnapshot
+    from streams.worker.situations import export_snapshot
 
     snapshot = SituationSnapshot(
         situation="bounds-test",
@@ -57,3 +57,37 @@ def test_a_snapshot_exports_its_index_and_the_bounds_of_its_interval():
     assert value("sitrep_situation_escalation_index", {"situation": "bounds-test"}) == 63.5
     assert value("sitrep_situation_escalation_index_bound", {"situation": "bounds-test", "bound": "low"}) == 48.25
     assert value("sitrep_situation_escalation_index_bound", {"situation": "bounds-test", "bound": "high"}) == 76.0
+
+
+def test_a_situation_exports_one_top_driver_series_at_a_time_and_leaves_the_others():
+    from datetime import UTC, datetime
+
+    from agents.records import Driver, SituationSnapshot
+    from streams.metrics import REGISTRY
+    from streams.worker.situations import export_snapshot
+
+    def snapshot(situation: str, *drivers: Driver) -> SituationSnapshot:
+        figures = {"escalation_index": 40.0, "balance": 0.0, "escalation_weight": 1.0, "deescalation_weight": 1.0}
+        return SituationSnapshot(
+            situation=situation, as_of=datetime(2022, 2, 24, tzinfo=UTC), drivers=drivers, **figures
+        )
+
+    def driver(speaker: str | None, signal: str) -> Driver:
+        return Driver(claim_id="c", article_id="a", speaker_actor=speaker, content="x", signal=signal, weight=3.0)
+
+    def series(situation: str) -> list[dict]:
+        return [
+            sample.labels
+            for metric in REGISTRY.collect()
+            if metric.name == "sitrep_situation_top_driver_info"
+            for sample in metric.samples
+            if sample.labels["situation"] == situation
+        ]
+
+    export_snapshot(snapshot("top-a", driver("RUS_GOV", "escalation")))
+    export_snapshot(snapshot("top-b", driver("UKR_GOV", "de-escalation")))
+    export_snapshot(snapshot("top-a", driver(None, "de-escalation")))
+    assert [(s["speaker_actor"], s["signal"]) for s in series("top-a")] == [("OUTLET", "de-escalation")]
+    assert [(s["speaker_actor"], s["signal"]) for s in series("top-b")] == [("UKR_GOV", "de-escalation")]
+    export_snapshot(snapshot("top-a"))
+    assert series("top-a") == []

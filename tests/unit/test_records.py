@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from streams.records import (
+from agents.records import (
     Article,
     EnrichedArticle,
     InvalidInput,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.evaluation.train_signals import Example, fit
 from agents.nlp.signal_model import DEFAULT_MODEL, LinearHead, RuleView, SignalModel, claim_features
 from agents.nlp.signals import SignalClassifier
 from agents.nlp.signals.lexicon import SignalLexicon
+from streams.evaluation.train_signals import Example, fit
 
 UNRECOGNISED = RuleView("neutral", "OTHER", False, False)
 

@@ -228,14 +228,14 @@ def test_an_article_may_belong_to_several_situations(tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_snapshots():
-    from agents.nlp.factory import build_enricher
     from streams.corpus import read_corpus
-    from streams.offline import enrich_stream, situation_snapshots
+    from streams.offline import LanguageEnrichers, enrich_stream, situation_snapshots
     from streams.settings import Settings
 
     settings = Settings()
     articles = read_corpus(SEEDS).articles
-    return list(situation_snapshots(enrich_stream(articles, build_enricher(settings), settings.batch_size), settings))
+    enriched = enrich_stream(articles, LanguageEnrichers(settings.nlp), settings.batch_size)
+    return list(situation_snapshots(enriched, settings.situations))
 
 
 def test_the_seed_reports_point_to_de_escalation_and_name_the_claims(seed_snapshots):

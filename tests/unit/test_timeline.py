@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from streams.records import Driver, SituationSnapshot
+from agents.records import Driver, SituationSnapshot
 from streams.timeline import alert_spans, biggest_moves, daily_rows, format_table, points, read_snapshots, render_png
 
 START = datetime(2022, 2, 10, tzinfo=UTC)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
-from agents.nlp.actors.phrases import COMPLEMENT_PREPOSITIONS, CodedForm, first_conjunct, name_from_context
-from streams.records import Entity
-
-if TYPE_CHECKING:
-    from agents.nlp.actors.matcher import ActorGazetteer
+from agents.nlp.actors.phrases import COMPLEMENT_PREPOSITIONS, CodedForm, first_conjunct
+from agents.records import Entity
 
 NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code from a title or an apposition
 
@@ -19,6 +16,16 @@ NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code fro
 PERSON_KINDS = frozenset({"person", "short", "surname"})
 COUNTRY_KINDS = frozenset({"name", "adjective", "people"})
 DEFINITE = frozenset({"the", "this", "that"})
+
+
+class RoleCodes(Protocol):
+    """What the resolver needs from the compiled gazetteer (agents.nlp.actors.matcher.ActorGazetteer)."""
+
+    fixed_roles: dict[str, str]
+    no_antecedent: frozenset[str]
+    outside_government: frozenset[str]
+
+    def code_for_role(self, role_class: str, modifier: str) -> str: ...
 
 
 @dataclass
@@ -29,7 +36,7 @@ class ArticleActors:
     counts: dict[str, int]
     chrome: list[tuple[int, int]]  # character ranges of page chrome (related-story blocks, "Also Read", credits)
     doc: Doc = field(repr=False)
-    gazetteer: ActorGazetteer = field(repr=False)
+    gazetteer: RoleCodes = field(repr=False)
     forms: dict[int, CodedForm] = field(repr=False)  # token index -> surface-form mention
     people: dict[int, str] = field(repr=False)  # token index -> code of the person mentioned there
     roles: dict[int, str] = field(repr=False)  # token index -> role class of a role noun
@@ -170,3 +177,31 @@ class ArticleActors:
         """'The ministry' / 'the prime minister' refer back to the latest coded mention with the same role noun."""
         earlier = [code for i, code in self.antecedents.get(role.lemma_.lower(), []) if i < role.i]
         return earlier[-1] if earlier else None
+
+
+def name_from_context(ent: Span, actors: ArticleActors, ages: set[int]) -> str | None:
+    """An unknown name takes its code from its title or apposition ("Ukrainian Defense Minister Oleksiy Reznikov",
+    "Pavel Kuleshov, a 65-year-old pensioner", "SkyUp, a Ukrainian airline"); an age alone ("15-year-old X") marks
+    a private person."""
+    doc = ent.doc
+    root = ent.root
+    if root.left_edge.i < ent.start:
+        title = doc[root.left_edge.i : ent.start]
+        code = actors.title_code(title)
+        if code is not None:
+            return code
+        if any(t.i in ages for t in title):
+            return "CIVILIAN"
+    for child in root.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":  # "Foreign Minister Zbigniew Rau of Poland"
+            code = actors.complement_code(child)
+            if code is not None:
+                return actors.gazetteer.code_for_role("government", code)
+        if child.dep_ == "appos":
+            apposition = doc[child.left_edge.i : child.right_edge.i + 1]
+            code = actors.resolve(apposition)
+            if code is not None:
+                return code
+            if any(t.i in ages for t in apposition):
+                return "CIVILIAN"
+    return None

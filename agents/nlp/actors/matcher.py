@@ -17,7 +17,7 @@ from agents.nlp.actors.chrome import PageChrome, in_ranges
 from agents.nlp.actors.phrases import CodedForm, is_role_noun, is_subject, role_phrase
 from agents.nlp.docs import doc_text
 from agents.nlp.gazetteer import gazetteer_data
-from streams.records import Entity
+from agents.records import Entity
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MENTION_LABEL = "ACTOR"  # label of actor mentions that spaCy's NER did not find (role phrases, "the West", ...)

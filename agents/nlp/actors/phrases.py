@@ -1,16 +1,12 @@
-"""Noun-phrase helpers of actor resolution: role nouns, subjects, conjuncts, role phrases, names coded by context."""
+"""Noun-phrase helpers of actor resolution: coded forms, role nouns, subjects, conjuncts, role phrases."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
 from agents.nlp.syntax import SUBJECT_DEPS
-
-if TYPE_CHECKING:
-    from agents.nlp.actors.article import ArticleActors
 
 # "secretary of ...", "director at Control Risks", "spokesman for the ministry", "an official with the mission"
 COMPLEMENT_PREPOSITIONS = frozenset({"of", "at", "for", "with"})
@@ -69,31 +65,3 @@ def role_phrase(head: Token, with_complement: bool) -> Span:
         if with_complement and child.dep_ == "prep" and child.lower_ in COMPLEMENT_PREPOSITIONS:
             end = child.right_edge.i + 1
     return doc[head.left_edge.i : end]
-
-
-def name_from_context(ent: Span, actors: ArticleActors, ages: set[int]) -> str | None:
-    """An unknown name takes its code from its title or apposition ("Ukrainian Defense Minister Oleksiy Reznikov",
-    "Pavel Kuleshov, a 65-year-old pensioner", "SkyUp, a Ukrainian airline"); an age alone ("15-year-old X") marks
-    a private person."""
-    doc = ent.doc
-    root = ent.root
-    if root.left_edge.i < ent.start:
-        title = doc[root.left_edge.i : ent.start]
-        code = actors.title_code(title)
-        if code is not None:
-            return code
-        if any(t.i in ages for t in title):
-            return "CIVILIAN"
-    for child in root.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":  # "Foreign Minister Zbigniew Rau of Poland"
-            code = actors.complement_code(child)
-            if code is not None:
-                return actors.gazetteer.code_for_role("government", code)
-        if child.dep_ == "appos":
-            apposition = doc[child.left_edge.i : child.right_edge.i + 1]
-            code = actors.resolve(apposition)
-            if code is not None:
-                return code
-            if any(t.i in ages for t in apposition):
-                return "CIVILIAN"
-    return None

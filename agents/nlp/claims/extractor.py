@@ -17,7 +17,7 @@ from agents.nlp.claims.speakers import Speakers
 from agents.nlp.claims.state import ActorResolver, ArticleState, Draft
 from agents.nlp.docs import doc_text, head_indices
 from agents.nlp.signals import SignalClassifier, SignalReading
-from streams.records import Claim
+from agents.records import Claim
 
 
 @dataclass

@@ -22,8 +22,8 @@ from agents.nlp.claims import ClaimExtractor
 from agents.nlp.claims.quotes import QUOTE_MARKS, paragraphs
 from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
+from agents.records import Claim
 from streams.corpus import read_corpus
-from streams.records import Claim
 from streams.settings import Settings, get_settings
 
 SIGNALS = ("escalation", "de-escalation", "neutral")
@@ -256,7 +256,7 @@ def evaluate_claims(
 ) -> ClaimsResult:
     """Run the production Enricher (one parse per article) and textacy on the same Docs; score both."""
     settings = settings or get_settings()
-    enricher = enricher or build_enricher(settings)
+    enricher = enricher or build_enricher(settings.nlp)
     gold = read_gold(gold_path)
     articles = [article for article in read_corpus(corpus_path, settings.max_text_bytes).articles if article.id in gold]
     ours, baseline = SystemScore("sitrep"), SystemScore("textacy direct_quotations")
@@ -290,7 +290,7 @@ def evaluate_sets(
 ) -> list[tuple[str, ClaimsResult]]:
     """One result per set, then the pooled result ("pooled"), from one Enricher."""
     settings = settings or get_settings()
-    enricher = build_enricher(settings, learned_signals=learned_signals)
+    enricher = build_enricher(settings.nlp, learned_signals=learned_signals)
     rows = [(item.name, evaluate_claims(item.gold, item.corpus, settings, enricher)) for item in sets]
     pooled = ClaimsResult(SystemScore("sitrep"), SystemScore("textacy direct_quotations"), 0)
     for _, result in rows:

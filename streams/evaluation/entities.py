@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agents.records import EnrichedArticle
 from streams.corpus import read_corpus
-from streams.records import EnrichedArticle
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def evaluate_entities(gold_path: Path, corpus_path: Path) -> EntityResult:
 
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     articles = [a for a in read_corpus(Path(corpus_path)).articles if a.id in gold["articles"]]
-    return score_enriched(gold, build_enricher(get_settings()).enrich(articles))
+    return score_enriched(gold, build_enricher(get_settings().nlp).enrich(articles))
 
 
 def format_entities_report(result: EntityResult) -> str:

@@ -9,30 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import datetime
 from typing import get_args
 
 from faust.web import Request, Response, View
 
-from streams.app import Pipeline
-from streams.history import MAX_PAGE, BadQuery, Query
-from streams.records import Signal
-from streams.web import authorised, unauthorised
+from agents.records import Signal
+from streams.history import MAX_PAGE, BadQuery, Query, parse_time
+from streams.worker.context import WorkerContext
+from streams.worker.web import authorised, unauthorised
 
 DEFAULT_PAGE = 100
 SIGNALS = get_args(Signal)
 HISTORY_PARAMETERS = ("since", "until", "limit", "cursor", "token")
 CLAIM_PARAMETERS = (*HISTORY_PARAMETERS, "situation", "signal")
-
-
-def parse_time(params: Mapping[str, str], name: str) -> datetime | None:
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadQuery(f"{name} is not an ISO-8601 time: {value!r}") from None
 
 
 def parse_query(params: Mapping[str, str], allowed: tuple[str, ...]) -> Query:
@@ -86,7 +75,7 @@ ERRORS = {
 
 
 def openapi_document() -> dict:
-    from streams.records import EnrichedArticle, SituationSnapshot
+    from agents.records import EnrichedArticle, SituationSnapshot
 
     claim = EnrichedArticle.model_json_schema(ref_template="#/components/schemas/{model}")["$defs"]["Claim"]
     claim["properties"].update(
@@ -147,34 +136,43 @@ def json_response(schema: str) -> dict:
     }
 
 
-def register(pipeline: Pipeline) -> None:
-    app, token = pipeline.app, pipeline.settings.feed_token
+def bad_request(view: View, error: BadQuery) -> Response:
+    return view.json({"error": str(error)}, status=400)
+
+
+def openapi_view() -> type[View]:
     document = openapi_document()
 
-    def bad_request(view: View, error: BadQuery) -> Response:
-        return view.json({"error": str(error)}, status=400)
-
-    @app.page("/openapi.json")
     class OpenAPI(View):
         async def get(self, request: Request) -> Response:
             return self.json(document)
 
-    @app.page("/situations/{situation_id}/history")
+    return OpenAPI
+
+
+def history_view(worker: WorkerContext) -> type[View]:
+    token, store = worker.settings.feed_token, worker.history_store
+
     class SituationHistory(View):
         """Every stored snapshot of a situation: ?since=ISO&until=ISO&limit=N&cursor=C."""
 
-        @app.topic_route(topic=pipeline.situation_updates, match_info="situation_id")
+        @worker.app.topic_route(topic=worker.topics.situation_updates, match_info="situation_id")
         async def get(self, request: Request, situation_id: str) -> Response:
             if not authorised(request, token):
                 return unauthorised()
             try:
                 query = parse_query(request.query, HISTORY_PARAMETERS)
-                page = await asyncio.to_thread(pipeline.history_store.snapshot_page, situation_id, query)
+                page = await asyncio.to_thread(store.snapshot_page, situation_id, query)
             except BadQuery as error:
                 return bad_request(self, error)
             return self.bytes(page.to_json().encode(), content_type="application/json")
 
-    @app.page("/claims")
+    return SituationHistory
+
+
+def claims_view(worker: WorkerContext) -> type[View]:
+    token, store = worker.settings.feed_token, worker.history_store
+
     class Claims(View):
         """Stored claims with their article: ?situation=ID&signal=escalation&since=&until=&limit=&cursor=."""
 
@@ -184,7 +182,9 @@ def register(pipeline: Pipeline) -> None:
             try:
                 query = parse_query(request.query, CLAIM_PARAMETERS)
                 filters = parse_claim_filters(request.query)
-                page = await asyncio.to_thread(pipeline.history_store.claim_page, query, **filters)
+                page = await asyncio.to_thread(store.claim_page, query, **filters)
             except BadQuery as error:
                 return bad_request(self, error)
             return self.bytes(page.to_json().encode(), content_type="application/json")
+
+    return Claims

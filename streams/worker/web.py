@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -12,19 +11,9 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
-from streams.app import Pipeline
+from streams.history import Query, parse_time
 from streams.live import Filters, LiveHub
-
-
-def time_filter(request: Request, name: str) -> datetime | None:
-    value = request.query.get(name)
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} needs a timezone offset")
-    return moment
-
+from streams.worker.context import WorkerContext
 
 LIVE_PAGE = Path(__file__).resolve().parent / "static" / "live.html"
 
@@ -75,82 +64,93 @@ def unauthorised() -> web.Response:
     )
 
 
-def register(pipeline: Pipeline) -> None:
-    app = pipeline.app
-
-    @app.page("/metrics")
+def metrics_view() -> type[View]:
     class Metrics(View):
         async def get(self, request: Request) -> Response:
             return self.bytes(generate_latest(metrics.REGISTRY), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
-    @app.page("/health")
+    return Metrics
+
+
+def health_view(worker: WorkerContext) -> type[View]:
     class Health(View):
         """200 once the NLP model is loaded and the worker takes messages; 503 before (a readiness probe)."""
 
         async def get(self, request: Request) -> Response:
-            ready = all(pipeline.health.values())
-            return self.json(pipeline.health, status=200 if ready else 503)
+            ready = all(worker.health.values())
+            return self.json(worker.health, status=200 if ready else 503)
 
-    @app.page("/situations")
+    return Health
+
+
+def situations_view(worker: WorkerContext) -> type[View]:
+    latest = worker.tables.situation_latest
+
     class Situations(View):
         """The latest snapshot of every situation (a global table: any worker answers for all)."""
 
         async def get(self, request: Request) -> Response:
-            latest = {key: value for key, value in pipeline.latest.items()}
-            return self.json({"situations": [latest[key] for key in sorted(latest)]})
+            snapshots = {key: value for key, value in latest.items()}
+            return self.json({"situations": [snapshots[key] for key in sorted(snapshots)]})
 
-    @app.page("/situations/{situation_id}")
+    return Situations
+
+
+def situation_view(worker: WorkerContext) -> type[View]:
+    latest_table = worker.tables.situation_latest
+
     class Situation(View):
         """Latest snapshot plus recent history, filterable by event time: ?since=ISO&until=ISO&limit=N."""
 
-        @app.topic_route(topic=pipeline.situation_input, match_info="situation_id")
+        @worker.app.topic_route(topic=worker.topics.situation_input, match_info="situation_id")
         async def get(self, request: Request, situation_id: str) -> Response:
-            latest = pipeline.latest.get(situation_id)
+            latest = latest_table.get(situation_id)
             if latest is None:
                 return self.json({"error": f"unknown situation {situation_id!r}"}, status=404)
             try:
-                since, until = time_filter(request, "since"), time_filter(request, "until")
+                query = Query(parse_time(request.query, "since"), parse_time(request.query, "until"))
                 limit = int(request.query.get("limit", "100"))
             except ValueError as error:
                 return self.json({"error": str(error)}, status=400)
             history = [
                 snapshot.model_dump(mode="json")
-                for snapshot in pipeline.history.recent(situation_id)
-                if (since is None or snapshot.as_of >= since) and (until is None or snapshot.as_of < until)
+                for snapshot in worker.history.recent(situation_id)
+                if (query.since is None or snapshot.as_of >= query.since)
+                and (query.until is None or snapshot.as_of < query.until)
             ]
             return self.json({"latest": latest, "history": history[-limit:] if limit > 0 else []})
 
-    token, heartbeat = pipeline.settings.feed_token, pipeline.settings.sse_heartbeat_seconds
+    return Situation
 
+
+def end_streams(worker: WorkerContext):
     async def end_streams(_web_app: web.Application) -> None:
-        pipeline.live.close()
+        worker.live.close()
 
-    # aiohttp waits for running handlers on shutdown: end the open streams first so the worker stops promptly.
-    app.web.web_app.on_shutdown.append(end_streams)
+    return end_streams
 
-    @app.page("/feeds/claims")
-    class ClaimFeed(View):
-        """New claims as server-sent events: ?situation=ID&signal=escalation&min_weight=2."""
 
+def live_stream_view(worker: WorkerContext, stream: str) -> type[View]:
+    """Server-sent events: new claims (?situation=ID&signal=escalation&min_weight=2), or snapshot changes with
+    alert-level transitions flagged (?situation=ID)."""
+    token, heartbeat = worker.settings.feed_token, worker.settings.sse_heartbeat_seconds
+
+    class LiveStream(View):
         async def get(self, request: Request) -> Response:
             if not authorised(request, token):
                 return unauthorised()
-            return await stream_events(request, pipeline.live, "claims", heartbeat)
+            return await stream_events(request, worker.live, stream, heartbeat)
 
-    @app.page("/feeds/situations")
-    class SituationFeed(View):
-        """Snapshot changes as server-sent events, alert-level transitions flagged: ?situation=ID."""
+    return LiveStream
 
-        async def get(self, request: Request) -> Response:
-            if not authorised(request, token):
-                return unauthorised()
-            return await stream_events(request, pipeline.live, "situations", heartbeat)
 
+def live_view() -> type[View]:
     live_page = LIVE_PAGE.read_text(encoding="utf-8")  # read once, not per request
 
-    @app.page("/live")
     class LivePage(View):
         """The live page: latest snapshot per situation and incoming claims (pass ?token= when feeds need one)."""
 
         async def get(self, request: Request) -> Response:
             return self.html(live_page)
+
+    return LivePage

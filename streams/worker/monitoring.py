@@ -14,7 +14,9 @@ from importlib import metadata
 
 from streams import metrics
 from streams import topics as names
-from streams.app import Pipeline
+from streams.settings import Settings
+from streams.worker.context import WorkerContext
+from streams.worker.faust_compat import fetch_sets
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +64,22 @@ def forgotten_partitions(assigned, active, buffered, changelog_topics) -> set:
     return {tp for tp in assigned if tp.topic not in changelog_topics and tp not in active and tp not in buffered}
 
 
-def register(pipeline: Pipeline) -> None:
-    app, settings = pipeline.app, pipeline.settings
+def export_build_info(settings: Settings) -> None:
     metrics.BUILD_INFO.info(build_labels(settings.spacy_model))
-    sources = {settings.topic(name) for name in (names.RAW, names.ENRICHED, names.SITUATION_INPUT)}
-    exported: set[tuple[str, str]] = set()
 
+
+def resume_forgotten_partitions(worker: WorkerContext):
+    app = worker.app
     suspects: set = set()
 
-    @app.timer(interval=LAG_INTERVAL_SECONDS)
     async def resume_forgotten_partitions() -> None:
         """Resume a partition found forgotten on two checks in a row (a pause that outlives recovery is a leak)."""
         consumer = app.consumer
         if app.rebalancing or app.in_recovery or not consumer.flow_active:
             suspects.clear()
             return
-        forgotten = forgotten_partitions(
-            consumer.assignment(),
-            consumer._active_partitions or set(),
-            consumer._buffered_partitions,
-            app.tables.changelog_topics,
-        )
+        active, buffered = fetch_sets(consumer)
+        forgotten = forgotten_partitions(consumer.assignment(), active, buffered, app.tables.changelog_topics)
         confirmed = forgotten & suspects
         if confirmed:
             log.warning("resuming partitions left paused after recovery: %s", sorted(confirmed))
@@ -91,7 +88,14 @@ def register(pipeline: Pipeline) -> None:
         suspects.clear()
         suspects.update(forgotten - confirmed)
 
-    @app.timer(interval=LAG_INTERVAL_SECONDS)
+    return resume_forgotten_partitions
+
+
+def export_consumer_lag(worker: WorkerContext):
+    app, settings = worker.app, worker.settings
+    sources = {settings.topic(name) for name in (names.RAW, names.ENRICHED, names.SITUATION_INPUT)}
+    exported: set[tuple[str, str]] = set()
+
     async def export_consumer_lag() -> None:
         consumer = app.consumer
         try:
@@ -110,3 +114,5 @@ def register(pipeline: Pipeline) -> None:
             metrics.CONSUMER_LAG.remove(*labels)
         exported.clear()
         exported.update(current)
+
+    return export_consumer_lag

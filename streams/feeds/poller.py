@@ -9,9 +9,7 @@ acknowledged, so a failed send is retried from a full fetch rather than hidden b
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
-import json
 import logging
 import random
 import signal
@@ -21,19 +19,25 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit
 
 import aiohttp
 import feedparser
-import yaml
-from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from prometheus_client import start_http_server
 
-from streams.feed_state import FeedState, Validators
-from streams.records import Article
+from streams.feeds.config import FeedConfig, FeedsConfig, load_config
+from streams.feeds.entries import FeedArticle, article_id, entry_article, entry_key
+from streams.feeds.metrics import (
+    FEED_ENTRIES_SENT,
+    FEED_ENTRIES_SKIPPED,
+    FEED_ERRORS,
+    FEED_FAILURES,
+    FEED_LAST_SUCCESS,
+    FEED_POLLS,
+    REGISTRY,
+)
+from streams.feeds.state import FeedState, Validators
 from streams.replay import make_producer, timestamp_ms
 from streams.settings import Settings
 from streams.topics import RAW, ensure_topics
@@ -44,250 +48,7 @@ with warnings.catch_warnings():
 
 log = logging.getLogger("sitrep.feeds")
 
-# The poller is its own process: its metrics have their own registry (served by --metrics-port).
-REGISTRY = CollectorRegistry(auto_describe=True)
-FEED_POLLS = Counter(
-    "sitrep_feed_polls_total", "Feed polls by result (ok, not_modified, error)", ["feed", "result"], registry=REGISTRY
-)
-FEED_ERRORS = Counter(
-    "sitrep_feed_errors_total",
-    "Feed errors by kind (http, network, timeout, too_large, malformed, kafka, article_fetch, article_extract)",
-    ["feed", "kind"],
-    registry=REGISTRY,
-)
-FEED_ENTRIES_SENT = Counter(
-    "sitrep_feed_entries_sent_total", "New entries acknowledged by the broker", ["feed"], registry=REGISTRY
-)
-FEED_ENTRIES_SKIPPED = Counter(
-    "sitrep_feed_entries_skipped_total",
-    "Entries not sent, by reason (no_id, empty_text)",
-    ["feed", "reason"],
-    registry=REGISTRY,
-)
-FEED_LAST_SUCCESS = Gauge(
-    "sitrep_feed_last_success_timestamp_seconds",
-    "Wall-clock time of the last successful poll",
-    ["feed"],
-    registry=REGISTRY,
-)
-FEED_FAILURES = Gauge(
-    "sitrep_feed_consecutive_failures", "Failed polls in a row (0 after a success)", ["feed"], registry=REGISTRY
-)
-
 ACCEPT = "application/atom+xml, application/rss+xml, application/rdf+xml, application/xml;q=0.9, */*;q=0.5"
-
-
-class FeedConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")  # a metric label: short and from config only
-    url: str
-    interval_seconds: float = Field(default=300, ge=1)
-    outlet: str | None = None  # default: the feed's own title
-    language: str | None = None  # default: the feed's language, else "en"
-    fetch_article: bool = False  # fetch each entry's page and extract the text with trafilatura
-
-    @field_validator("url")
-    @classmethod
-    def http_url(cls, url: str) -> str:
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise ValueError(f"not an http(s) URL: {url!r}")
-        return url
-
-
-class FeedsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    state_file: Path = Path(".cache/feeds-state.json")
-    timeout_seconds: float = Field(default=20, gt=0)
-    per_host_concurrency: int = Field(default=2, ge=1)
-    max_backoff_seconds: float = Field(default=3600, ge=1)
-    max_bytes: int = Field(default=10_000_000, ge=1024)  # per response, feed or article page
-    remember: int = Field(default=100_000, ge=100)  # sent ids kept; far more than any feed carries at once
-    user_agent: str = "sitrep-feeds/1.0"
-    feeds: list[FeedConfig] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def unique_names(self) -> FeedsConfig:
-        names = [feed.name for feed in self.feeds]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"feed names must be unique: {', '.join(duplicates)}")
-        return self
-
-
-def load_config(path: Path) -> FeedsConfig:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return FeedsConfig.model_validate(data)
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not YAML: {error}") from None
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())
-        raise ValueError(f"{path}: {problems}") from None
-
-
-# --- entries to Articles (pure) ---------------------------------------------------------------------------------
-
-BLOCK_TAGS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "td",
-        "th",
-        "tr",
-        "ul",
-    }
-)
-SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping += 1
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment: one paragraph per block element, blank lines between them."""
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    return normalise_paragraphs("".join(collector.parts))
-
-
-def normalise_paragraphs(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
-
-
-def entry_key(entry: Mapping, feed_url: str) -> str | None:
-    """What identifies an entry: its id when globally unique (URL, urn:, tag:), else the id within its feed, else
-    its link. None when it has neither."""
-    guid = (entry.get("id") or "").strip()
-    if guid:
-        return guid if ":" in guid else f"{feed_url}#{guid}"
-    return (entry.get("link") or "").strip() or None
-
-
-def article_id(key: str) -> str:
-    return "feed-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-
-
-def entry_time(entry: Mapping) -> datetime | None:
-    """published, else updated (feedparser normalises both to UTC)."""
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
-
-
-def entry_text(entry: Mapping) -> str:
-    """The longest content body, else the summary, as plain text."""
-    bodies = [c for c in entry.get("content") or [] if (c.get("value") or "").strip()]
-    if bodies:
-        body = max(bodies, key=lambda c: len(c["value"]))
-        value, kind = body["value"], body.get("type", "text/html")
-    else:
-        value = entry.get("summary") or ""
-        kind = (entry.get("summary_detail") or {}).get("type", "text/html")
-    return normalise_paragraphs(value) if kind == "text/plain" else html_to_text(value)
-
-
-def primary_language(code: str | None) -> str | None:
-    return code.split("-")[0].split("_")[0].lower() if code else None
-
-
-def truncate_utf8(text: str, max_bytes: int) -> str:
-    encoded = text.encode("utf-8")
-    return text if len(encoded) <= max_bytes else encoded[:max_bytes].decode("utf-8", errors="ignore")
-
-
-@dataclass(frozen=True)
-class FeedArticle:
-    """An Article ready to send, with where its published_at came from (sent along as an extra field)."""
-
-    article: Article
-    published_at_source: Literal["feed", "first_seen"]
-    feed: str
-
-    def payload(self) -> bytes:
-        data = {
-            **self.article.model_dump(mode="json"),
-            "feed": self.feed,
-            "published_at_source": self.published_at_source,
-        }
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
-def entry_article(
-    entry: Mapping,
-    identifier: str,
-    feed: FeedConfig,
-    channel: Mapping,
-    seen_at: datetime,
-    max_text_bytes: int,
-    fetched_text: str | None = None,
-) -> FeedArticle | None:
-    """The Article of a feed entry; None when it has no text. published_at falls back to the time first seen."""
-    text = truncate_utf8(fetched_text or entry_text(entry), max_text_bytes)
-    if not text.strip():
-        return None
-    published = entry_time(entry)
-    article = Article(
-        id=identifier,
-        url=entry.get("link") or None,
-        outlet=feed.outlet or (channel.get("title") or "").strip() or urlsplit(feed.url).netloc,
-        published_at=published or seen_at,
-        title=html_to_text(entry.get("title") or "") or None,
-        text=text,
-        language=feed.language or primary_language(channel.get("language")) or "en",
-    )
-    return FeedArticle(article, "feed" if published else "first_seen", feed.name)
-
-
-# --- polling ----------------------------------------------------------------------------------------------------
 
 
 def backoff_delay(interval: float, failures: int, cap: float, rng: random.Random) -> float:

@@ -1,6 +1,6 @@
-"""Record contracts (ARCHITECTURE.md, FIXED field names) and strict parsing of raw input.
+"""Record contracts (docs/architecture.md: fixed field names) and strict parsing of raw input.
 
-Every record is a pydantic v2 model serialised as JSON on the wire. Field names listed in ARCHITECTURE.md are a
+Every record is a pydantic v2 model serialised as JSON on the wire. Field names listed in docs/architecture.md are a
 contract: add fields, never rename or drop one.
 """
 

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.evaluation.claims import macro_f1, match_claims, read_gold
 from agents.nlp.factory import build_enricher
 from agents.nlp.signal_model import LinearHead, RuleView, SignalModel, claim_features
 from streams.corpus import read_corpus
+from streams.evaluation.claims import macro_f1, match_claims, read_gold
 from streams.settings import Settings
 
 MIN_FEATURE_COUNT = 2  # a feature seen once is a fact about one sentence, not about language
@@ -42,7 +42,7 @@ def crisis_folders(root: Path) -> list[Path]:
 
 def training_examples(root: Path, settings: Settings) -> list[Example]:
     """One example per gold claim of every crisis folder under `root`."""
-    enricher = build_enricher(settings, learned_signals=False)
+    enricher = build_enricher(settings.nlp, learned_signals=False)
     rules = enricher.claims.signals
     examples: list[Example] = []
     for folder in crisis_folders(root):

@@ -1,0 +1,104 @@
+"""The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
+
+Batches come from `stream.take_events` and go through one `nlp.pipe` in the NLP process (agents.nlp.process), so the
+~0.2 s of CPU per long article never blocks the event loop (heartbeats, commits and the web server keep running) and
+never competes with it for the GIL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from agents.dedupe import Deduplicator
+from agents.language import identifier
+from agents.nlp.process import EnricherProcess
+from agents.records import EnrichedArticle
+from agents.steps import EnrichmentStep, enrichment_inputs
+from streams import metrics
+from streams.worker.context import WorkerContext, send_dead_letter
+
+log = logging.getLogger(__name__)
+
+
+def observe(results: list[EnrichedArticle], seconds: float) -> None:
+    metrics.PROCESSING_SECONDS.observe(seconds)
+    metrics.BATCH_SIZE.observe(len(results))
+    for result in results:
+        metrics.ARTICLE_SECONDS.observe(seconds / len(results))
+        for claim in result.claims:
+            metrics.CLAIMS_EXTRACTED.labels(direction=claim.signal).inc()
+    metrics.ARTICLES_ENRICHED.inc(len(results))
+    latest = max(result.published_at for result in results).timestamp()
+    now = time.time()
+    metrics.LAST_EVENT_TIMESTAMP.set(latest)
+    metrics.EVENT_LAG_SECONDS.set(now - latest)
+    metrics.LAST_PROGRESS_TIMESTAMP.set(now)
+
+
+async def enrich_isolating_failures(enrich, accepted):
+    """Enrich a batch; if the batch fails, retry one by one so a single poisonous article cannot stall the stream."""
+    articles, marks = enrichment_inputs(accepted)
+    try:
+        results = await enrich(articles, marks)
+        return [(event, result, None) for (event, _, _), result in zip(accepted, results, strict=True)]
+    except Exception:  # noqa: BLE001 - any failure of the NLP stack must not stop the worker
+        log.exception("batch of %d failed; retrying articles one by one", len(articles))
+    outcomes = []
+    for event, article, first in accepted:
+        try:
+            [result] = await enrich([article], [first])
+            outcomes.append((event, result, None))
+        except Exception as error:  # noqa: BLE001
+            outcomes.append((event, None, f"enrich_failed: {type(error).__name__}: {error}"))
+    return outcomes
+
+
+def enrich_agent(worker: WorkerContext):
+    """The enrich agent, and the task that starts its NLP processes."""
+    settings, tables = worker.settings, worker.tables
+    # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
+    processes = {
+        language: EnricherProcess(settings.nlp.for_language(language), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
+        for language in settings.nlp.models_by_language
+    }
+
+    async def load_model() -> None:
+        """In the NLP processes, so the worker joins its group and recovers its tables meanwhile."""
+        await asyncio.to_thread(identifier)  # the language detector's model, off the event loop
+        for language, process in processes.items():
+            await process.start()
+            log.info("NLP model %s loaded for %s", process.settings.spacy_model, language)
+        worker.health["model_loaded"] = True
+
+    async def enrich(stream):
+        step = EnrichmentStep(Deduplicator(tables.seen_ids, tables.first_by_text), processes, settings.max_text_bytes)
+        async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
+            metrics.ARTICLES_CONSUMED.inc(len(batch))
+            classified = step.admit((event, event.message.value or b"") for event in batch)
+            for verdict in classified.duplicates:
+                metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
+            for event, error in classified.invalid:
+                await send_dead_letter(worker, event, "validate", f"{error.reason}: {error.detail}")
+            # No model for the language detected in the text: a dead letter, not an article the English rules would
+            # pass through with no claims. The batch goes out language by language.
+            for (event, _, _), detection in classified.unsupported:
+                metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
+                await send_dead_letter(worker, event, "language", detection.reason)
+            for language, entries in classified.by_language.items():
+                await processes[language].loaded.wait()
+                started = time.perf_counter()
+                outcomes = await enrich_isolating_failures(processes[language].enrich, entries)
+                done = [result for _, result, _ in outcomes if result is not None]
+                if done:
+                    observe(done, time.perf_counter() - started)
+                    metrics.ARTICLES_BY_LANGUAGE.labels(language, "enriched").inc(len(done))
+                for (event, result, error), (_, article, _) in zip(outcomes, entries, strict=True):
+                    if result is None:
+                        await send_dead_letter(worker, event, "enrich", error)
+                        continue
+                    await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
+                    step.record(article)
+
+    return load_model, enrich
