@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ConfigDict
 
 from agents.datafiles import Schema, read_data_file
-from agents.nlp.gazetteer import gazetteer_data, party_forms
+from agents.gazetteer import gazetteer_data, party_forms
 from agents.situation.estimate import DEFAULT_PARAMETERS, IndexParameters
 
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "data" / "situations.yaml"
@@ -66,7 +66,7 @@ class Situation:
 
 
 def parse_situation(entry: SituationEntry, gazetteer: Mapping | None = None) -> Situation:
-    """A situation from its config entry; `gazetteer` (agents/nlp/gazetteer.py data) expands parties-only entries."""
+    """A situation from its config entry; `gazetteer` (agents/gazetteer data) expands parties-only entries."""
     parties = list(entry.parties or ())
     groups = tuple(
         MatchGroup(

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from agents.datafiles import DataFileError
-from agents.nlp.gazetteer import read_gazetteer
-from agents.nlp.world import capitals, plural_demonym, world_countries
+from agents.gazetteer import read_gazetteer
+from agents.gazetteer.world import capitals, plural_demonym, world_countries
 from tests.unit.test_actors import actor_of
 
 
@@ -98,7 +98,7 @@ def test_a_typo_in_a_gazetteer_file_is_an_error_naming_its_line(tmp_path: Path, 
 
 def test_the_builtin_gazetteer_files_validate():
     for name in ("actors.yaml", "office_holders.yaml"):
-        assert read_gazetteer(Path("agents/nlp/data") / name)
+        assert read_gazetteer(Path("agents/gazetteer/data") / name)
 
 
 def test_offices_without_a_country_belong_to_the_datelines_country(nlp, gazetteer):

@@ -1,7 +1,7 @@
 """Actor normalisation: every PERSON/ORG/GPE/NORP mention and every role phrase gets a canonical actor code.
 
-The gazetteer (agents/nlp/data/actors.yaml, optionally merged with a user file) is compiled once into a PhraseMatcher
-(surface forms) and a lower-case PhraseMatcher (role nouns, "many Russians", ages, "Mr X"). `ActorGazetteer.annotate`
+The gazetteer (agents/gazetteer/, optionally merged with a user file) is compiled once into a PhraseMatcher (surface
+forms) and a lower-case PhraseMatcher (role nouns, "many Russians", ages, "Mr X"). `ActorGazetteer.annotate`
 runs both on the already parsed Doc and resolves each phrase in this order:
 
 1. a role noun heading the phrase takes its code from its nearest coded modifier or complement: "Russian officials"

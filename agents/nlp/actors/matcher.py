@@ -12,11 +12,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from agents.gazetteer import gazetteer_data
 from agents.nlp.actors.article import ArticleActors
 from agents.nlp.actors.chrome import PageChrome, in_ranges
 from agents.nlp.actors.phrases import CodedForm, is_role_noun, is_subject, role_phrase
 from agents.nlp.docs import doc_text
-from agents.nlp.gazetteer import gazetteer_data
 from agents.records import Entity
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})

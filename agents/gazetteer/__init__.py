@@ -1,4 +1,7 @@
-"""Gazetteer files: their schema, reading with validation, and merging.
+"""The actor gazetteer's data: its files' schema, reading with validation, merging, and the parties of situations.
+
+Shared by the actor resolver (agents/nlp/actors/) and the situations config (agents/situation/config.py), so it
+belongs to neither.
 
 Every gazetteer file (the built-in ones and a user's `SITREP_ACTORS_PATH`) is read through agents/datafiles.py against
 one schema: an unknown section or field, a wrong type or a person without a code is an error naming the file and the
@@ -99,9 +102,9 @@ def read_gazetteer(path: Path) -> dict:
 
 @cache
 def gazetteer_data(extra_path: Path | None = None) -> dict:
-    """The whole gazetteer: the world's countries (agents/nlp/world.py), then the curated files, then a user's file
-    over them. Read once per process and path; callers must not modify it."""
-    from agents.nlp.world import world_countries
+    """The whole gazetteer: the world's countries (world.py), then the curated files, then a user's file over them.
+    Read once per process and path; callers must not modify it."""
+    from agents.gazetteer.world import world_countries
 
     data = {"countries": world_countries()}
     for path in (DEFAULT_GAZETTEER, OFFICE_HOLDERS, *([Path(extra_path)] if extra_path is not None else [])):
