@@ -47,6 +47,14 @@ def _terms(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(value.lower().split()) for value in values)
 
 
+def _by_first_word(terms: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """First word -> the terms it opens, in file order: a token's text finds its candidate terms in one lookup."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for term in terms:
+        index.setdefault(term[0], []).append(term)
+    return index
+
+
 Signal = Literal["escalation", "de-escalation", "neutral"]
 
 
@@ -198,17 +206,12 @@ class SignalLexicon:
         self.starting_particles = _words(negation.starting_particles)
         hedging = data.hedging
         self.hedge_modals = _words(hedging.modals)
-        self.hedge_words: dict[str, list[tuple[str, ...]]] = {}
-        for term in _terms(hedging.words):
-            self.hedge_words.setdefault(term[0], []).append(term)
+        self.hedge_words = _by_first_word(_terms(hedging.words))
         self.hedge_exceptions = {word.lower(): _words(prev) for word, prev in hedging.exceptions.items()}
         conditional_marks = _terms(hedging.conditional_marks)
         self.conditional_words = frozenset(mark[0] for mark in conditional_marks if len(mark) == 1)
         # first word -> the multi-word marks it opens ("in case", "even if")
-        self.conditional_phrases: dict[str, list[tuple[str, ...]]] = {}
-        for mark in conditional_marks:
-            if len(mark) > 1:
-                self.conditional_phrases.setdefault(mark[0], []).append(mark)
+        self.conditional_phrases = _by_first_word(mark for mark in conditional_marks if len(mark) > 1)
         self.unasserted_marks = _words(hedging.unasserted_marks)
         self.question_words = _words(hedging.question_words)
         potential = data.potential
