@@ -1,16 +1,20 @@
-"""Enrichment throughput: raw spaCy `nlp.pipe` against the worker end to end through the real local Kafka.
+"""Enrichment throughput: `nlp.pipe` with one process per core against the worker end to end through the real Kafka.
 
 Same texts, same batches, same spaCy minibatch (SITREP_PARSE_BATCH_SIZE), same model. Each round times raw
-`nlp.pipe`, the Enricher offline and a fresh worker (its own topics) end to end, back to back, so a slow spell of a
-shared machine hits all three; the ratios are taken from the medians. Prints words/s and articles/s per round, the
-median ratios (pipeline / raw) and the worker's peak RSS with its NLP process.
-Usage: python bench/throughput.py [--articles N] [--batch-size B] [--rounds R]   (the local Kafka must be running)
+`nlp.pipe` in this process, `nlp.pipe(n_process=cores)` (the machine's limit for this model: the reference), the
+Enricher offline and a fresh worker (its own topics) end to end, back to back, so a slow spell of a shared machine hits
+all of them. Prints words/s per round, the worker/reference ratio per round with its median and spread, and the peak
+RSS of the worker with its NLP processes.
+Usage: python bench/throughput.py [--articles N] [--batch-size B] [--rounds R] [--nlp-processes P [P ...]]
+(the local Kafka must be running; P defaults to the worker's default; `--nlp-processes 2 1` times a worker with each
+in every round, so N and N-1 processes meet the same spells of a shared machine)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -44,9 +48,10 @@ def rate(label: str, articles: int, words: int, seconds: float) -> float:
     return words / seconds
 
 
-def time_raw(enricher: Enricher, texts: list[str], batch_size: int) -> float:
+def time_raw(enricher: Enricher, texts: list[str], batch_size: int, processes: int = 1) -> float:
+    """`processes` > 1: spaCy's own multiprocessing (its start-up is timed too, as the worker's batches are)."""
     started = time.perf_counter()
-    list(enricher.nlp.pipe(texts, batch_size=batch_size))
+    list(enricher.nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     return time.perf_counter() - started
 
 
@@ -57,11 +62,16 @@ def time_enricher(enricher: Enricher, articles: list[Article], batch_size: int) 
     return time.perf_counter() - started
 
 
-def time_worker(records: list[dict], batch_size: int) -> tuple[float, int]:
+def time_worker(records: list[dict], batch_size: int, nlp_processes: int) -> tuple[float, int]:
     """Seconds from producing the articles to the last enriched one written (its Kafka timestamp, so the reader's
-    polling does not count), and the peak RSS (kB) of the worker with its NLP process."""
+    polling does not count), and the peak RSS (kB) of the worker with its NLP processes."""
     namespace = Namespace()
-    worker = Worker(namespace, SITREP_BATCH_SIZE=str(batch_size), SITREP_BATCH_TIMEOUT="0.05").start()
+    worker = Worker(
+        namespace,
+        SITREP_BATCH_SIZE=str(batch_size),
+        SITREP_BATCH_TIMEOUT="0.05",
+        SITREP_NLP_PROCESSES=str(nlp_processes),
+    ).start()
     try:
         started = time.time()
         produce(namespace, "articles.raw", [(r["id"].encode(), json.dumps(r).encode()) for r in records])
@@ -73,14 +83,20 @@ def time_worker(records: list[dict], batch_size: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--nlp-processes", type=int, nargs="+", default=[Settings().nlp_processes], help="one worker per value a round"
+    )
     args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
     settings = Settings(batch_size=args.batch_size)
     enricher = build_enricher(settings.nlp)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
-    raw, offline, streamed, rss = [], [], [], []
+    raw, reference, offline = [], [], []
+    streamed: dict[int, list[float]] = {processes: [] for processes in args.nlp_processes}
+    rss: dict[int, list[int]] = {processes: [] for processes in args.nlp_processes}
     for round_number in range(args.rounds):
         records = corpus(args.articles, round_number)
         texts = [r["text"] for r in records]
@@ -90,28 +106,35 @@ def main() -> None:
             f"(spaCy minibatch {enricher.parse_batch_size})"
         )
         seconds = time_raw(enricher, texts, enricher.parse_batch_size)
-        raw.append(rate("raw nlp.pipe", len(texts), words, seconds))
+        raw.append(rate("raw nlp.pipe, 1 process", len(texts), words, seconds))
+        seconds = time_raw(enricher, texts, enricher.parse_batch_size, processes=cores)
+        reference.append(rate(f"raw nlp.pipe, {cores} processes", len(texts), words, seconds))
         articles = [Article.model_validate(r) for r in records]
         seconds = time_enricher(enricher, articles, args.batch_size)
-        offline.append(rate("Enricher.enrich (offline, all NLP)", len(texts), words, seconds))
-        seconds, peak = time_worker(records, args.batch_size)
-        streamed.append(rate("worker via Kafka (end to end)", len(texts), words, seconds))
-        rss.append(peak)
-    raw_median, offline_median, streamed_median = map(statistics.median, (raw, offline, streamed))
+        offline.append(rate("Enricher.enrich (offline, 1 process)", len(texts), words, seconds))
+        for processes in args.nlp_processes:
+            seconds, peak = time_worker(records, args.batch_size, processes)
+            streamed[processes].append(rate(f"worker, {processes} NLP processes", len(texts), words, seconds))
+            print(f"    / nlp.pipe with {cores} processes: {streamed[processes][-1] / reference[-1]:.2f}")
+            rss[processes].append(peak)
+    medians = [statistics.median(runs) for runs in (raw, reference, offline)]
     print(f"model {settings.spacy_model}; medians of {args.rounds} rounds (words/s):")
-    print(f"  raw {raw_median:.0f}   Enricher {offline_median:.0f}   worker end to end {streamed_median:.0f}")
-    print(
-        f"ratio enrich/raw {offline_median / raw_median:.2f}   ratio pipeline/raw {streamed_median / raw_median:.2f}   "
-        f"(pipeline overhead {1 - streamed_median / raw_median:+.0%})"
-    )
-    print(
-        f"worker peak RSS (with its NLP process) {max(rss) / 1024:.0f} MB; bench process peak RSS "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    print("  raw {:.0f}   raw on {} cores {:.0f}   Enricher {:.0f}".format(medians[0], cores, *medians[1:]))
+    print(f"  enrich/raw in one process {medians[2] / medians[0]:.2f}")
+    for processes, runs in streamed.items():
+        ratios = sorted(w / r for w, r in zip(runs, reference, strict=True))
+        each = ", ".join(f"{r:.2f}" for r in ratios)
+        print(
+            f"worker with {processes} NLP processes: {statistics.median(runs):.0f} words/s; / nlp.pipe with one "
+            f"process per core: median {statistics.median(ratios):.2f} (rounds {each}; "
+            f"spread {ratios[-1] - ratios[0]:.2f}; target >= 0.80); peak RSS with its NLP processes "
+            f"{max(rss[processes]) / 1024:.0f} MB"
+        )
+    print(f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def peak_rss_kb(pid: int) -> int:
-    """Peak RSS of the worker and its NLP process (agents.nlp.process) together."""
+    """Peak RSS of the worker and its children (the NLP processes of agents.nlp.process) together."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return sum(vm_hwm_kb(p) for p in [pid, *map(int, children)])
 

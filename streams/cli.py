@@ -230,6 +230,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             bar.update(len(batch))
     unsupported = f", unsupported_language (not enriched): {dict(enricher.unsupported)}" if enricher.unsupported else ""
     print(f"enriched {enriched} of {len(corpus.articles)} articles into {args.out}{unsupported}", file=sys.stderr)
+    if enricher.normalised:
+        print(f"texts normalised before the parse: {dict(sorted(enricher.normalised.items()))}", file=sys.stderr)
     return 0 if not corpus.rejected else 1
 
 

@@ -73,6 +73,13 @@ NLP_PROCESS_RESTARTS = Counter(
     "NLP processes replaced after the previous one died (its batch is retried article by article)",
     registry=REGISTRY,
 )
+TEXT_NORMALISED = Counter(
+    "sitrep_text_normalised_total",
+    "Texts changed before the parse (agents/nlp/normalise.py): control characters blanked, over-long tokens blanked, "
+    "over-long sentences cut",
+    ["reason"],
+    registry=REGISTRY,
+)
 CONSUMER_LAG = Gauge(
     "sitrep_consumer_lag_messages",
     "Messages behind the high watermark per input partition",
@@ -160,3 +167,8 @@ SSE_EVENTS = Counter("sitrep_sse_events_total", "Events published to live stream
 SSE_DROPPED = Counter(
     "sitrep_sse_dropped_total", "Events dropped for clients too slow to keep up", ["stream"], registry=REGISTRY
 )
+
+
+def count_normalised(changes: dict[str, int]) -> None:
+    for reason, count in changes.items():
+        TEXT_NORMALISED.labels(reason=reason).inc(count)

@@ -64,6 +64,11 @@ class LanguageEnrichers:
             results.extend(self.enricher(language).enrich(*enrichment_inputs(group)))
         return results
 
+    @property
+    def normalised(self) -> Counter[str]:
+        """Texts changed before the parse, by reason (agents.nlp.normalise), over every language."""
+        return sum((enricher.normalised for enricher in self.enrichers.values()), Counter())
+
 
 def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []

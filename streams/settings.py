@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +68,10 @@ class Settings(BaseSettings):
     # Each article's language is detected from its text (agents/language.py). English goes to spacy_model; other
     # languages need a model here (JSON: {"fr": "fr_core_news_sm"}), else the article is reported unsupported_language.
     language_models: dict[str, str] = Field(default_factory=dict)
+    # NLP processes per language model, each parsing its own chunks of a batch. Default: one per core this process may
+    # use: on 2 cores, faster than one fewer in every paired round (bench/throughput.py --nlp-processes 2 1; figures in
+    # README, "Tests and benchmarks"): the worker's event loop needs only a few percent of a core.
+    nlp_processes: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     batch_size: int = Field(default=16, ge=1)
     batch_timeout: float = Field(default=0.5, gt=0)
     # Docs per spaCy minibatch inside nlp.pipe: peak memory grows with it, throughput does not (bench/throughput.py).

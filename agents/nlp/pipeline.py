@@ -5,7 +5,8 @@ Pure: no Kafka, no Faust. The enrich agent, the offline replay and `sitrep extra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import spacy
@@ -18,6 +19,7 @@ from agents.dedupe import text_fingerprint
 from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.docs import remember_text
+from agents.nlp.normalise import normalise
 from agents.nlp.quantities import extract_quantities
 from agents.records import Article, EnrichedArticle, Entity
 from agents.situation.config import SituationMatcher
@@ -64,17 +66,31 @@ class Enricher:
     parse_batch_size: int = 4  # docs per spaCy minibatch (agents.config.NlpSettings.parse_batch_size)
     situations: SituationMatcher = field(default_factory=SituationMatcher.load)
     claims: ClaimExtractor = field(default_factory=ClaimExtractor.load)
+    # texts changed by agents.nlp.normalise since the owner last read (and cleared) this, by reason
+    normalised: Counter[str] = field(default_factory=Counter)
 
     def enrich(
         self, articles: Sequence[Article], duplicates: Iterable[str | None] | None = None
     ) -> list[EnrichedArticle]:
         """Parse each article exactly once (nlp.pipe over the batch) and build its EnrichedArticle."""
         marks = list(duplicates) if duplicates is not None else [None] * len(articles)
-        docs = self.nlp.pipe((article.text for article in articles), batch_size=self.parse_batch_size)
-        return [self.build(article, doc, mark) for article, doc, mark in zip(articles, docs, marks, strict=True)]
+        return [
+            self.build(article, doc, text, mark)
+            for article, (doc, text), mark in zip(articles, self.parse(articles), marks, strict=True)
+        ]
 
-    def build(self, article: Article, doc: Doc, duplicate_of: str | None = None) -> EnrichedArticle:
-        remember_text(doc, article.text)
+    def parse(self, articles: Sequence[Article]) -> Iterator[tuple[Doc, str]]:
+        """Each article's Doc and the normalised text it was parsed from (agents.nlp.normalise), in order."""
+        texts = []
+        for article in articles:
+            normalised = normalise(article.text)
+            self.normalised.update(normalised.changes)
+            texts.append(normalised.text)
+        return zip(self.nlp.pipe(texts, batch_size=self.parse_batch_size), texts, strict=True)
+
+    def build(self, article: Article, doc: Doc, text: str, duplicate_of: str | None = None) -> EnrichedArticle:
+        """`text` is the normalised text the Doc was parsed from (its offsets are the original text's)."""
+        remember_text(doc, text)
         actors = self.actors.annotate(doc)
         terms = content_terms(doc)
         return EnrichedArticle(

@@ -260,9 +260,8 @@ def evaluate_claims(
     gold = read_gold(gold_path)
     articles = [article for article in read_corpus(corpus_path, settings.max_text_bytes).articles if article.id in gold]
     ours, baseline = SystemScore("sitrep"), SystemScore("textacy direct_quotations")
-    docs = enricher.nlp.pipe((article.text for article in articles), batch_size=settings.batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        ours.add(gold[article.id], enricher.build(article, doc).claims, doc)
+    for article, (doc, text) in zip(articles, enricher.parse(articles), strict=True):
+        ours.add(gold[article.id], enricher.build(article, doc, text).claims, doc)
         actors = enricher.actors.annotate(doc)
         baseline.add(gold[article.id], textacy_claims(doc, article.id, actors, enricher.claims), doc)
     return ClaimsResult(ours=ours, baseline=baseline, articles=len(articles))

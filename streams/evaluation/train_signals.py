@@ -48,9 +48,8 @@ def training_examples(root: Path, settings: Settings) -> list[Example]:
     for folder in crisis_folders(root):
         gold = read_gold(folder / "gold.jsonl")
         articles = [a for a in read_corpus(folder / "articles.jsonl", settings.max_text_bytes).articles if a.id in gold]
-        docs = enricher.nlp.pipe((article.text for article in articles), batch_size=settings.batch_size)
-        for article, doc in zip(articles, docs, strict=True):
-            claims = enricher.build(article, doc).claims
+        for article, (doc, text) in zip(articles, enricher.parse(articles), strict=True):
+            claims = enricher.build(article, doc, text).claims
             matched = {id(g): claim for g, claim in match_claims(gold[article.id], claims, doc)}
             for gold_claim in gold[article.id]:
                 where = matched.get(id(gold_claim)) or gold_claim  # the extracted claim, else the gold span

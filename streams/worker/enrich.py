@@ -1,6 +1,7 @@
 """The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
 
-Batches come from `stream.take_events` and go through one `nlp.pipe` in the NLP process (agents.nlp.process), so the
+Batches come from `stream.take_events`, are cut into chunks and the chunks dealt to the NLP processes
+(agents.nlp.process, SITREP_NLP_PROCESSES of them), one `nlp.pipe` per chunk; results come back in input order. The
 ~0.2 s of CPU per long article never blocks the event loop (heartbeats, commits and the web server keep running) and
 never competes with it for the GIL.
 """
@@ -8,18 +9,21 @@ never competes with it for the GIL.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 
 from agents.dedupe import Deduplicator
 from agents.language import identifier
-from agents.nlp.process import EnricherProcess
+from agents.nlp.process import EnricherPool
 from agents.records import EnrichedArticle
 from agents.steps import EnrichmentStep, enrichment_inputs
 from streams import metrics
 from streams.worker.context import WorkerContext, send_dead_letter
 
 log = logging.getLogger(__name__)
+
+CHUNKS_PER_PROCESS = 4  # a default batch of 16 on 2 processes: chunks of 2 articles, one nlp.pipe call each
 
 
 def observe(results: list[EnrichedArticle], seconds: float) -> None:
@@ -55,12 +59,37 @@ async def enrich_isolating_failures(enrich, accepted):
     return outcomes
 
 
+def chunks(entries: list, count: int) -> list[list]:
+    """`entries` cut into at most `count` contiguous chunks of near-equal length, in order."""
+    count = min(count, len(entries))
+    if not count:
+        return []
+    size, extra = divmod(len(entries), count)
+    cuts = [index * size + min(index, extra) for index in range(count + 1)]
+    return [entries[start:end] for start, end in itertools.pairwise(cuts)]
+
+
+async def enrich_in_chunks(pool: EnricherPool, entries: list):
+    """The batch dealt to the pool's processes in chunks that run at once; outcomes in input order. CHUNKS_PER_PROCESS
+    chunks per process, so a process that finishes early takes another chunk: at the end of a batch a process waits
+    for the other at most one small chunk (articles differ a lot in length)."""
+    parts = chunks(entries, CHUNKS_PER_PROCESS * pool.size)
+    outcomes = await asyncio.gather(*(enrich_isolating_failures(pool.enrich, part) for part in parts))
+    return [outcome for part in outcomes for outcome in part]
+
+
 def enrich_agent(worker: WorkerContext):
     """The enrich agent, and the task that starts its NLP processes."""
     settings, tables = worker.settings, worker.tables
-    # One NLP process per configured language (English only, unless SITREP_LANGUAGE_MODELS adds others).
+    # SITREP_NLP_PROCESSES NLP processes per configured language (English only, unless SITREP_LANGUAGE_MODELS adds
+    # others).
     processes = {
-        language: EnricherProcess(settings.nlp.for_language(language), on_replaced=metrics.NLP_PROCESS_RESTARTS.inc)
+        language: EnricherPool(
+            settings.nlp.for_language(language),
+            settings.nlp_processes,
+            on_replaced=metrics.NLP_PROCESS_RESTARTS.inc,
+            on_normalised=metrics.count_normalised,
+        )
         for language in settings.nlp.models_by_language
     }
 
@@ -89,7 +118,7 @@ def enrich_agent(worker: WorkerContext):
             for language, entries in classified.by_language.items():
                 await processes[language].loaded.wait()
                 started = time.perf_counter()
-                outcomes = await enrich_isolating_failures(processes[language].enrich, entries)
+                outcomes = await enrich_in_chunks(processes[language], entries)
                 done = [result for _, result, _ in outcomes if result is not None]
                 if done:
                     observe(done, time.perf_counter() - started)

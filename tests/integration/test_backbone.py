@@ -96,11 +96,10 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
     assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
 
 
-def nlp_process(worker: Worker) -> int:
-    """The pid of the worker's NLP process (agents.nlp.process), a spawned child."""
+def nlp_processes(worker: Worker) -> set[int]:
+    """The pids of the worker's NLP processes (agents.nlp.process), spawned children."""
     children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
-    [pid] = [int(c) for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
-    return pid
+    return {int(c) for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()}
 
 
 def alive(pid: int) -> bool:
@@ -115,30 +114,33 @@ def test_a_crashed_nlp_process_is_replaced_and_no_article_is_lost(namespace):
     seeds = seed_articles()
     records = [{**seeds[i % len(seeds)], "id": f"article-{i:03d}"} for i in range(16)]
     produce(namespace, "articles.raw", [as_message(r) for r in records])
-    worker = Worker(namespace, SITREP_BATCH_SIZE="4").start()
+    worker = Worker(namespace, SITREP_BATCH_SIZE="4", SITREP_NLP_PROCESSES="2").start()
     try:
         read_topic(namespace.topic("articles.enriched"), expected=4, idle=0)
-        crashed = nlp_process(worker)
+        before = nlp_processes(worker)
+        crashed = min(before)
         os.kill(crashed, signal.SIGKILL)
         everything = read_topic(namespace.topic("articles.enriched"), expected=16, idle=3, timeout=150)
-        replacement = nlp_process(worker)
+        after = nlp_processes(worker)
         letters = read_topic(namespace.topic("deadletter"), idle=0, timeout=2)
         restarts = worker.metric("sitrep_nlp_process_restarts_total")
     finally:
         worker.stop()
     assert sorted(m.key.decode() for m in everything) == sorted(r["id"] for r in records)
-    assert replacement != crashed and restarts == 1
-    assert not letters  # the batch in flight was retried, not dead-lettered
+    assert len(before) == len(after) == 2
+    assert crashed not in after and before - {crashed} <= after and restarts == 1  # only the crashed one replaced
+    assert not letters  # the chunk in flight was retried, not dead-lettered
 
 
-def test_a_killed_worker_takes_its_nlp_process_with_it(namespace):
-    worker = Worker(namespace).start()
-    child = nlp_process(worker)
+def test_a_killed_worker_takes_its_nlp_processes_with_it(namespace):
+    worker = Worker(namespace, SITREP_NLP_PROCESSES="2").start()
+    children = nlp_processes(worker)
+    assert len(children) == 2
     worker.kill()
     deadline = time.monotonic() + 10
-    while alive(child) and time.monotonic() < deadline:
+    while any(map(alive, children)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not alive(child)
+    assert not any(map(alive, children))
 
 
 def test_a_model_that_cannot_be_loaded_stops_the_worker_with_its_name(namespace):

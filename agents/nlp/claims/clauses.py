@@ -45,9 +45,9 @@ def speaker_span(head: Token) -> Span:
         if index not in kept:
             break
         end = index + 1
-    while end > start + 1 and doc[end - 1].is_punct:
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
-    while start < head.i and doc[start].is_punct:
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):  # a blanked run (agents.nlp.normalise)
         start += 1
     if doc[start].lower_ in ("who", "which", "that"):
         start = head.i
