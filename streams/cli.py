@@ -40,15 +40,14 @@ def existing_path(value: str) -> str:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from faust.worker import Worker
-
     from streams.topics import ensure_topics
+    from streams.worker.faust_compat import DeadlineWorker
     from streams.worker.topology import build_worker
 
     settings = get_settings()
     ensure_topics(settings)
     worker = build_worker(settings)
-    Worker(worker.app, loglevel=settings.log_level).execute_from_commandline()
+    DeadlineWorker(worker.app, loglevel=settings.log_level).execute_from_commandline()
     return 0
 
 

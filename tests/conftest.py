@@ -17,5 +17,6 @@ WORKER_SUITES = ("integration", "e2e", "browser")
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if Path(item.fspath).parent.name in WORKER_SUITES:
+        # A test that sets its own (e.g. flaky(reruns=0): must pass first time) keeps it.
+        if Path(item.fspath).parent.name in WORKER_SUITES and item.get_closest_marker("flaky") is None:
             item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))

@@ -18,10 +18,11 @@ def build_enricher(settings: NlpSettings, learned_signals: bool | None = None) -
     signals = SignalClassifier.load(model_path=DEFAULT_MODEL if learned_signals else None)
     nlp = load_nlp(settings.spacy_model)
     rules_for(nlp.vocab)  # compile the quantity rules now, not on the first article
+    actors = ActorGazetteer.load(nlp, settings.actors_path)
     return Enricher(
         nlp=nlp,
-        actors=ActorGazetteer.load(nlp, settings.actors_path),
+        actors=actors,
         parse_batch_size=settings.parse_batch_size,
         situations=SituationMatcher.load(settings.situations_path, settings.actors_path),
-        claims=ClaimExtractor.load(signals=signals),
+        claims=ClaimExtractor.load(signals=signals, role_nouns=actors.role_nouns),
     )

@@ -3,9 +3,7 @@ import subprocess
 
 import pytest
 
-from tests.integration.harness import BROKER_PORT, ROOT, Namespace, broker_answers
-
-KAFKA_SCRIPT = ROOT / "deploy" / "kafka" / "local-kafka.sh"
+from tests.integration.harness import BROKER_PORT, KAFKA_SCRIPT, Namespace, broker_answers
 
 
 @pytest.fixture(scope="session")

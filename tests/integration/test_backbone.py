@@ -3,14 +3,12 @@
 import json
 import os
 import signal
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from agents.records import DeadLetter, EnrichedArticle, original_payload
-from tests.integration.harness import Worker, produce, read_topic, seed_articles
+from tests.integration.harness import Worker, nlp_processes, pid_alive, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
 
@@ -96,20 +94,6 @@ def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespac
     assert sorted(ids) == sorted(r["id"] for r in records), "every article exactly once across the restart"
 
 
-def nlp_processes(worker: Worker) -> set[int]:
-    """The pids of the worker's NLP processes (agents.nlp.process), spawned children."""
-    children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
-    return {int(c) for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()}
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-
-
 def test_a_crashed_nlp_process_is_replaced_and_no_article_is_lost(namespace):
     seeds = seed_articles()
     records = [{**seeds[i % len(seeds)], "id": f"article-{i:03d}"} for i in range(16)]
@@ -138,9 +122,9 @@ def test_a_killed_worker_takes_its_nlp_processes_with_it(namespace):
     assert len(children) == 2
     worker.kill()
     deadline = time.monotonic() + 10
-    while any(map(alive, children)) and time.monotonic() < deadline:
+    while any(map(pid_alive, children)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(map(alive, children))
+    assert not any(map(pid_alive, children))
 
 
 def test_a_model_that_cannot_be_loaded_stops_the_worker_with_its_name(namespace):

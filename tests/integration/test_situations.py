@@ -48,7 +48,9 @@ def start_worker(namespace: Namespace) -> Worker:
 
 
 def streamed_snapshots(namespace: Namespace, expected: int, timeout: float = 180) -> list[SituationSnapshot]:
-    messages = read_topic(namespace.topic("situation.updates"), expected=expected, timeout=timeout, idle=5)
+    messages = read_topic(
+        namespace.topic("situation.updates"), expected=expected, timeout=timeout, idle=5, bootstrap=namespace.bootstrap
+    )
     return [SituationSnapshot.model_validate_json(m.value) for m in messages]
 
 

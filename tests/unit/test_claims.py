@@ -19,7 +19,7 @@ def nlp():
 @pytest.fixture(scope="module")
 def extract(nlp):
     gazetteer = ActorGazetteer.load(nlp)
-    extractor = ClaimExtractor.load()
+    extractor = ClaimExtractor.load(role_nouns=gazetteer.role_nouns)
 
     def run(text: str) -> list[Claim]:
         doc = nlp(text)
@@ -46,6 +46,21 @@ def test_curly_quote(extract):
     claim = only(extract("“Our forces are ready for anything,” the general said."))
     assert (claim.kind, claim.cue, claim.speaker_text) == ("direct_quote", "say", "the general")
     assert claim.content == "Our forces are ready for anything"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "code"),
+    [
+        ("Witnesses said the patrol boats had turned back towards the harbour.", "Witnesses", "CIVILIAN"),
+        ("State media said the convoy had reached the provincial capital.", "State media", "MEDIA"),
+        ("Two engineers were wounded near the dam, the minister said.", "the minister", None),
+    ],
+)
+def test_role_nouns_and_a_passive_clause_before_its_cue_make_reported_speech(extract, text, speaker, code):
+    claim = only(extract(text))
+    assert (claim.kind, claim.cue, claim.speaker_text) == ("indirect", "say", speaker)
+    if code is not None:
+        assert claim.speaker_actor == code
 
 
 def test_multi_sentence_quote_is_one_claim(extract):

@@ -120,3 +120,22 @@ def test_faust_table_serializers_set_before_registration_reach_the_changelog_top
 def test_faust_web_exposes_the_aiohttp_application_for_shutdown_hooks(worker):
     assert isinstance(worker.app.web.web_app, web.Application)
     assert any(getattr(hook, "__name__", "") == "end_streams" for hook in worker.app.web.web_app.on_shutdown)
+
+
+def test_faust_transport_builds_its_producer_from_transport_producer(worker):
+    assert isinstance(worker.app.producer, faust_compat.DeclaredTopicsProducer)
+
+
+def test_aiokafka_client_tracks_a_topic_in_its_metadata_through_add_topic():
+    from aiokafka.client import AIOKafkaClient
+
+    # a plain method returning an awaitable (a metadata update, or a done future when the topic is tracked already)
+    assert list(inspect.signature(AIOKafkaClient.add_topic).parameters) == ["self", "topic"]
+    assert "self._topics.add(topic)" in inspect.getsource(AIOKafkaClient.add_topic)
+
+
+def test_faust_worker_stops_through_the_on_stop_coroutine():
+    from faust.worker import Worker
+
+    assert inspect.iscoroutinefunction(Worker.on_stop)
+    assert issubclass(faust_compat.DeadlineWorker, Worker)

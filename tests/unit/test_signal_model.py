@@ -41,7 +41,7 @@ def model_preferring(signal: str) -> SignalModel:
 
 
 def test_the_model_reads_only_what_the_rules_did_not_recognise(nlp):
-    doc = nlp("The two sides swapped prisoners at dawn.")
+    doc = nlp("The two commanders shook hands at the border post.")
     model = model_preferring("de-escalation")
     assert model.revise(doc[:], None, "assertion", UNRECOGNISED) == ("CEASEFIRE", "de-escalation")
     recognised = RuleView("escalation", "MILITARY_ATTACK", False, False)
@@ -53,7 +53,7 @@ def test_the_model_reads_only_what_the_rules_did_not_recognise(nlp):
 
 
 def test_a_classifier_with_the_model_fills_the_rules_gaps(nlp):
-    doc = nlp("The two sides swapped prisoners at dawn.")
+    doc = nlp("The two commanders shook hands at the border post.")
     rules = SignalClassifier.load(model_path=None)
     assert rules.classify(doc[:], None, None, "assertion").signal == "neutral"
     learned = SignalClassifier(SignalLexicon.read(), model_preferring("de-escalation"))

@@ -320,6 +320,12 @@ def test_a_rule_naming_an_unknown_category_is_refused(tmp_path: Path):
         ("The government suspended all talks with its neighbour.", None, None, ("DIPLOMACY_REJECT", "escalation")),
         ("Border troops returned fire.", None, None, ("MILITARY_ATTACK", "escalation")),
         ("Ten soldiers were killed in the ambush.", None, None, ("CASUALTIES", "escalation")),
+        ("The ministry rejected the accusations.", "rejected the accusations", "reject", ("DENIAL", "de-escalation")),
+        ("The militants released six hostages.", None, None, ("HUMANITARIAN_CORRIDOR", "de-escalation")),
+        ("Displaced families began returning home.", None, None, ("HUMANITARIAN_CORRIDOR", "de-escalation")),
+        ("The garrison stood down from its state of alert.", None, None, ("MILITARY_WITHDRAWAL", "de-escalation")),
+        ("The air force called off the strikes.", None, None, ("CEASEFIRE", "de-escalation")),
+        ("We will not back down, the minister said.", "We will not back down", "say", ("ATTACK_THREAT", "escalation")),
     ],
 )
 def test_crisis_vocabulary_beyond_one_war(read, sentence, content, cue, expected):

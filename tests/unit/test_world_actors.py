@@ -113,6 +113,10 @@ def test_offices_without_a_country_belong_to_the_datelines_country(nlp, gazettee
     assert actor_of(nlp, gazetteer, undated, "The foreign ministry") is None
     two_cities = "MOSCOW/LONDON - The foreign ministry summoned the envoy."
     assert actor_of(nlp, gazetteer, two_cities, "The foreign ministry") is None
+    provincial = "KANDY, Sri Lanka, March 3 - The defence ministry ordered a curfew."
+    assert actor_of(nlp, gazetteer, provincial, "The defence ministry") == "LKA_GOV"
+    city_alone = "KANDY, March 3 - The defence ministry ordered a curfew."
+    assert actor_of(nlp, gazetteer, city_alone, "The defence ministry") is None
 
 
 @pytest.mark.parametrize(

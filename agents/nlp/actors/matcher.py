@@ -23,6 +23,8 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MENTION_LABEL = "ACTOR"  # label of actor mentions that spaCy's NER did not find (role phrases, "the West", ...)
 # a dateline opening the text: one place in capitals, then a comma, a bracket or a dash ("NEW DELHI, May 7 -")
 DATELINE = re.compile(r"\s*([A-Z][A-Z.'’ -]*[A-Z])\s*(?:,|\(|[-–—])")
+# "GOMA, Democratic Republic of Congo, June 14 -": a city that is no capital, then the country it lies in
+DATELINE_COUNTRY = re.compile(r"\s*[A-Z][A-Z.'’ -]*[A-Z]\s*,\s*([A-Z][\w.'’ -]*?)\s*(?:,|\(|[-–—])")
 AGE_SUFFIXES = ("year-old", "years-old", "year old", "years old")  # after a number: a private person's age
 IRREGULAR_PLURALS = {
     "child": "children",
@@ -48,6 +50,8 @@ class ActorGazetteer:
     outside_government: frozenset[str]  # modifiers of an office that put its holder outside government ("former")
     chrome: PageChrome
     capital_of: dict[str, str]  # capital in upper case ("NEW DELHI") -> country code, for datelines
+    country_named: dict[str, str]  # a country's name ("Democratic Republic of Congo") -> its code, for datelines
+    role_nouns: frozenset[str]  # every role noun, singular and plural, lower case: what can name a speaker
 
     @classmethod
     def load(cls, nlp: Language, extra_path: Path | None = None) -> ActorGazetteer:
@@ -58,10 +62,13 @@ class ActorGazetteer:
                 phrases.add(key, [nlp.make_doc(form) for form in sorted(forms)])
         cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # case-insensitive cue words, checked in context by match()
         fixed_roles: dict[str, str] = {}
+        role_nouns: set[str] = set()
         for role_class, lemmas in data.get("roles", {}).items():
+            role_nouns.update(noun_forms(lemmas))
             cues.add(f"role\t{role_class}", [nlp.make_doc(form) for form in noun_forms(lemmas)])
         for code, lemmas in data.get("fixed_roles", {}).items():
             fixed_roles[f"fixed:{code}"] = code
+            role_nouns.update(noun_forms(lemmas))
             cues.add(f"role\tfixed:{code}", [nlp.make_doc(form) for form in noun_forms(lemmas)])
         people = sorted({p for c in data.get("countries", {}).values() for p in c.get("people", [])})
         quantified = [f"{q} {p}" for q in data.get("civilian_quantifiers", []) for p in people]
@@ -84,12 +91,19 @@ class ActorGazetteer:
             capital_of={
                 capital.upper(): code for code, entry in countries.items() for capital in entry.get("capitals", [])
             },
+            role_nouns=frozenset(role_nouns),
+            country_named={name: code for code, entry in countries.items() for name in entry.get("names", [])},
         )
 
     def dateline_country(self, text: str) -> str | None:
-        """The country whose capital opens the article as its dateline (one city in capitals, then a comma, a
-        bracket or a dash); None without one, or for "MOSCOW/LONDON" and cities that are no capital."""
-        match = DATELINE.match(text[:200])
+        """The country of the article's dateline: a capital in capitals ("ISLAMABAD, May 7 -") or any city followed
+        by its country's name ("GOMA, Democratic Republic of Congo, June 14 -"); None without one, or for
+        "MOSCOW/LONDON" and a city named alone that is no capital."""
+        head = text[:200]
+        named = DATELINE_COUNTRY.match(head)
+        if named and named.group(1) in self.country_named:
+            return self.country_named[named.group(1)]
+        match = DATELINE.match(head)
         return self.capital_of.get(match.group(1).strip()) if match else None
 
     def code_for_role(self, role_class: str, modifier: str) -> str:

@@ -10,6 +10,8 @@ from agents.nlp.claims.quotes import QUOTE_MARKS
 
 # Who speaks is the active subject: the passive one is spoken about ("X was warned"), but see Speakers.subject_of.
 ACTIVE_SUBJECT_DEPS = frozenset({"nsubj"})
+# a clause before its cue is reported speech when it has a subject of its own ("Two guards were killed, X said")
+CLAUSE_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # Dependents that do not belong to a clause's or a noun phrase's own span.
 DETACHED_DEPS = frozenset({"conj", "cc", "punct", "advcl", "relcl", "parataxis", "appos_relcl"})
 SPEAKER_DETACHED_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "prep_according"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
@@ -36,9 +36,14 @@ class ClaimExtractor:
         self.reported_speech = ReportedSpeech(self.lexicon, self.speakers)
 
     @classmethod
-    def load(cls, path: Path | None = None, signals: SignalClassifier | None = None) -> ClaimExtractor:
-        """Read the lexicon once; `signals` defaults to the built-in signal lexicon."""
-        return cls(lexicon=ClaimLexicon.read(path or DEFAULT_PATH), signals=signals or SignalClassifier.load())
+    def load(
+        cls, path: Path | None = None, signals: SignalClassifier | None = None, role_nouns: Iterable[str] = ()
+    ) -> ClaimExtractor:
+        """Read the lexicon once; `signals` defaults to the built-in signal lexicon. `role_nouns` (the actor
+        gazetteer's: "witnesses", "residents", "analysts") can head a speaker like the lexicon's own speaker heads."""
+        lexicon = ClaimLexicon.read(path or DEFAULT_PATH)
+        lexicon = replace(lexicon, speaker_heads=lexicon.speaker_heads | {noun.lower() for noun in role_nouns})
+        return cls(lexicon=lexicon, signals=signals or SignalClassifier.load())
 
     def extract(self, doc: Doc, article_id: str, actors: ActorResolver) -> list[Claim]:
         text = doc_text(doc)

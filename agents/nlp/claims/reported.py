@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from agents.nlp.claims.clauses import (
-    ACTIVE_SUBJECT_DEPS,
+    CLAUSE_SUBJECT_DEPS,
     clause_span,
     has_that,
     is_content_clause,
@@ -89,7 +89,7 @@ class ReportedSpeech:
             for child in verb.children
             if child.dep_ == "ccomp"
             and same_line(child, verb)
-            and (child.i > verb.i or any(c.dep_ in ACTIVE_SUBJECT_DEPS for c in child.children))
+            and (child.i > verb.i or any(c.dep_ in CLAUSE_SUBJECT_DEPS for c in child.children))
         ]
         spans = []
         for clause in clauses:

@@ -92,7 +92,8 @@ class Speakers:
             return True
         if token.pos_ == "PROPN":
             return True
-        return token.lemma_.lower() in self.lexicon.speaker_heads
+        # the surface form too: the lemmatizer turns "media" into "medium"
+        return token.lemma_.lower() in self.lexicon.speaker_heads or token.lower_ in self.lexicon.speaker_heads
 
     def speaker_of(self, verb: Token, state: ArticleState) -> Span | None:
         subject = self.subject_of(verb)
