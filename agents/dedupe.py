@@ -1,4 +1,7 @@
-"""Exact-duplicate bookkeeping for the enrich stage, over any mutable mapping (a dict offline, a Faust Table live)."""
+"""Exact-duplicate bookkeeping for the enrich stage, over any mutable mapping (a dict offline, a Faust Table live).
+
+No spaCy here: the event-loop process checks every article before the NLP process parses it.
+"""
 
 from __future__ import annotations
 

@@ -14,13 +14,13 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 from spacy.attrs import LIKE_NUM, LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from agents.datafiles import Schema, read_data_file
 from agents.records import Quantity
 
 DATA = Path(__file__).parent / "data" / "quantities.yaml"
@@ -29,6 +29,17 @@ IMPLIED_QUALIFIERS = {"vague": "at least", "range": "up to"}  # "dozens of troop
 NOUN = {"POS": "NOUN"}
 WINDOW = 12  # tokens: the longest pattern is a number phrase, some adjectives and a noun
 NUMBER = {"LIKE_NUM": True}
+
+
+class QuantitiesFile(Schema):
+    """data/quantities.yaml."""
+
+    qualifiers: dict[str, str]  # phrase as written -> canonical qualifier
+    numbers: dict[str, float]
+    scales: list[str]
+    vague: dict[str, float]  # "dozens" -> the value it stands for
+    percent: list[str]
+    currencies: dict[str, str]  # symbol -> ISO code
 
 
 @dataclass
@@ -43,9 +54,9 @@ class QuantityRules:
     starters: np.ndarray  # LOWER hashes of non-numeric tokens that can start a quantity ("dozens", "$")
 
     @classmethod
-    def compile(cls, vocab: Vocab, data: dict) -> QuantityRules:
-        percent = data["percent"]
-        currencies = data["currencies"]
+    def compile(cls, vocab: Vocab, data: QuantitiesFile) -> QuantityRules:
+        percent = data.percent
+        currencies = data.currencies
         matcher = Matcher(vocab)
         matcher.add("percent", [[NUMBER, {"LOWER": {"IN": percent}}], [NUMBER, {"LOWER": "per"}, {"LOWER": "cent"}]])
         matcher.add("money", [[{"ORTH": {"IN": list(currencies)}}, {**NUMBER, "OP": "+"}]])
@@ -69,21 +80,19 @@ class QuantityRules:
             ],
         )
         matcher.add("compound", [[NUMBER, {"ORTH": "-"}, {"IS_ALPHA": True}, {"POS": "ADJ", "OP": "*"}, NOUN]])
-        matcher.add(
-            "vague", [[{"LOWER": {"IN": list(data["vague"])}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "*"}, NOUN]]
-        )
+        matcher.add("vague", [[{"LOWER": {"IN": list(data.vague)}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "*"}, NOUN]])
         qualifiers = PhraseMatcher(vocab, attr="LOWER")
-        qualifiers.add("qualifier", [Doc(vocab, words=phrase.split()) for phrase in data["qualifiers"]])
+        qualifiers.add("qualifier", [Doc(vocab, words=phrase.split()) for phrase in data.qualifiers])
         return cls(
             matcher=matcher,
             qualifiers=qualifiers,
-            canonical=dict(data["qualifiers"]),
-            numbers={word: float(value) for word, value in data["numbers"].items()},
-            scales=frozenset(data["scales"]),
-            vague={word: float(value) for word, value in data["vague"].items()},
+            canonical=dict(data.qualifiers),
+            numbers=dict(data.numbers),
+            scales=frozenset(data.scales),
+            vague=dict(data.vague),
             currencies=dict(currencies),
             starters=np.array(
-                [vocab.strings.add(word.lower()) for word in [*data["vague"], *currencies]], dtype=np.uint64
+                [vocab.strings.add(word.lower()) for word in [*data.vague, *currencies]], dtype=np.uint64
             ),
         )
 
@@ -186,8 +195,7 @@ class QuantityRules:
 
 @cache
 def rules_for(vocab: Vocab) -> QuantityRules:
-    with DATA.open(encoding="utf-8") as handle:
-        return QuantityRules.compile(vocab, yaml.safe_load(handle))
+    return QuantityRules.compile(vocab, read_data_file(DATA, QuantitiesFile))
 
 
 def extract_quantities(doc: Doc) -> list[Quantity]:

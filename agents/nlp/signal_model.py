@@ -1,6 +1,6 @@
 """A learned second opinion on a claim's signal, over the rules' reading and the claim's parse.
 
-The rules (agents/nlp/signals.py) know the speech act: cues, negation, hedging, conditionals, demands. What they
+The rules (agents/nlp/signals/) know the speech act: cues, negation, hedging, conditionals, demands. What they
 miss is vocabulary: the many ways reports say that fighting started, a truce held or prisoners went home. The model
 is a multinomial logistic regression over sparse features of the already parsed claim (its root, verb-particle and
 verb-object pairs, negated words, modals, the cue) and of the rules' own reading, trained by `sitrep train signals`
@@ -15,13 +15,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Span, Token
+
+from agents.datafiles import Schema, read_data_file
+from agents.nlp.syntax import SUBJECT_DEPS
 
 DEFAULT_MODEL = Path(__file__).parent / "data" / "signal_model.json"
 NEGATION_WORDS = frozenset({"not", "no", "never", "n't", "without", "nothing", "none", "neither", "nor"})
 OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "pobj"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,21 @@ def _is_negated(token: Token) -> bool:
     )
 
 
+class HeadFile(Schema):
+    classes: list[str]
+    intercepts: list[float]
+    weights: dict[str, list[float]]  # feature -> one weight per class
+
+
+class SignalModelFile(Schema):
+    """data/signal_model.json, written by `sitrep train signals` (SignalModel.to_json)."""
+
+    training: dict[str, Any]  # what the model was trained on, for the reader
+    category_signal: dict[str, str]
+    signal: HeadFile
+    category: HeadFile
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """Multinomial logistic regression: per-class intercepts and per-feature weight vectors."""
@@ -93,11 +111,11 @@ class LinearHead:
     weights: dict[str, tuple[float, ...]]
 
     @classmethod
-    def from_json(cls, data: dict) -> LinearHead:
+    def from_file(cls, data: HeadFile) -> LinearHead:
         return cls(
-            classes=tuple(data["classes"]),
-            intercepts=tuple(data["intercepts"]),
-            weights={feature: tuple(values) for feature, values in data["weights"].items()},
+            classes=tuple(data.classes),
+            intercepts=tuple(data.intercepts),
+            weights={feature: tuple(values) for feature, values in data.weights.items()},
         )
 
     def to_json(self) -> dict:
@@ -132,11 +150,11 @@ class SignalModel:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> SignalModel:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = read_data_file(path, SignalModelFile)
         return cls(
-            signal=LinearHead.from_json(data["signal"]),
-            category=LinearHead.from_json(data["category"]),
-            category_signal=dict(data["category_signal"]),
+            signal=LinearHead.from_file(data.signal),
+            category=LinearHead.from_file(data.category),
+            category_signal=dict(data.category_signal),
         )
 
     def to_json(self, training: dict) -> str:

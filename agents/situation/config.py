@@ -11,12 +11,35 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from pydantic import ConfigDict
 
-from agents.nlp.gazetteer import gazetteer_data, party_forms
+from agents.datafiles import Schema, read_data_file
+from agents.gazetteer import gazetteer_data, party_forms
 from agents.situation.estimate import DEFAULT_PARAMETERS, IndexParameters
 
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "data" / "situations.yaml"
+
+
+class GroupEntry(Schema):
+    name: str | None = None  # for the curator
+    actors: list[str] | None = None
+    keywords: list[str] | None = None
+
+
+class SituationEntry(Schema):
+    model_config = ConfigDict(coerce_numbers_to_str=True)  # `id: 2022` is the id "2022"
+
+    id: str
+    name: str | None = None
+    parties: list[str] | None = None
+    all_of: list[GroupEntry] | None = None
+    index: IndexParameters | None = None
+
+
+class SituationsFile(Schema):
+    """A situations config: data/situations.yaml, deploy/situations/catalogue.yaml or SITREP_SITUATIONS_PATH."""
+
+    situations: list[SituationEntry] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,33 +65,28 @@ class Situation:
         return all(group.touched_by(actors, terms) for group in self.all_of)
 
 
-def parse_situation(entry: Mapping, gazetteer: Mapping | None = None) -> Situation:
-    """A situation from its config entry; `gazetteer` (agents/nlp/gazetteer.py data) expands parties-only entries."""
-    if "id" not in entry:
-        raise ValueError(f"a situation needs an id: {dict(entry)}")
-    unknown = set(entry) - {"id", "name", "parties", "all_of", "index"}
-    if unknown:
-        raise ValueError(f"situation {entry['id']!r}: unknown keys {sorted(unknown)}")
-    parties = [str(code) for code in entry.get("parties") or ()]
+def parse_situation(entry: SituationEntry, gazetteer: Mapping | None = None) -> Situation:
+    """A situation from its config entry; `gazetteer` (agents/gazetteer data) expands parties-only entries."""
+    parties = list(entry.parties or ())
     groups = tuple(
         MatchGroup(
-            actors=frozenset(group.get("actors") or ()),
-            keywords=frozenset(word.lower() for word in group.get("keywords") or ()),
+            actors=frozenset(group.actors or ()),
+            keywords=frozenset(word.lower() for word in group.keywords or ()),
         )
-        for group in entry.get("all_of") or ()
+        for group in entry.all_of or ()
     )
     if not groups and parties:
         sides = [party_forms(gazetteer or gazetteer_data(), code) for code in parties]
         groups = tuple(MatchGroup(actors=codes, keywords=keywords) for codes, keywords in sides)
         parties = [code for codes, _ in sides for code in sorted(codes)]
     if not groups:
-        raise ValueError(f"situation {entry['id']!r} needs its parties or at least one group under all_of")
+        raise ValueError(f"situation {entry.id!r} needs its parties or at least one group under all_of")
     return Situation(
-        id=str(entry["id"]),
-        name=str(entry.get("name") or entry["id"]),
+        id=entry.id,
+        name=entry.name or entry.id,
         all_of=groups,
         parties=frozenset(parties),
-        index=IndexParameters(**(entry.get("index") or {})),
+        index=entry.index or DEFAULT_PARAMETERS,
     )
 
 
@@ -81,10 +99,9 @@ class SituationMatcher:
     def load(cls, path: Path | None = None, actors_path: Path | None = None) -> SituationMatcher:
         """Read a situations YAML file (the built-in russia-ukraine config when `path` is None); parties-only
         situations take their words from the actor gazetteer, with the user's `actors_path` file merged in."""
-        with (path or DEFAULT_SITUATIONS).open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+        data = read_data_file(path or DEFAULT_SITUATIONS, SituationsFile)
         gazetteer = gazetteer_data(actors_path)
-        situations = tuple(parse_situation(entry, gazetteer) for entry in data.get("situations") or ())
+        situations = tuple(parse_situation(entry, gazetteer) for entry in data.situations or ())
         ids = [situation.id for situation in situations]
         if len(ids) != len(set(ids)):
             raise ValueError(f"duplicate situation ids in {path or DEFAULT_SITUATIONS}")

@@ -18,7 +18,8 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from agents.nlp.actors import ArticleActors
-from agents.nlp.claims import QUOTE_MARKS, ClaimExtractor, paragraphs
+from agents.nlp.claims import ClaimExtractor
+from agents.nlp.claims.quotes import QUOTE_MARKS, paragraphs
 from agents.nlp.factory import build_enricher
 from agents.nlp.pipeline import Enricher
 from agents.records import Claim

@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 from agents.nlp.actors import ActorGazetteer
-from agents.nlp.claims import ClaimExtractor, body_paragraphs, quote_segments
+from agents.nlp.claims import ClaimExtractor
+from agents.nlp.claims.quotes import body_paragraphs, quote_segments
 from agents.records import Claim
 
 

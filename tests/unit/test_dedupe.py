@@ -1,4 +1,9 @@
-from agents.dedupe import Deduplicator, Verdict
+import subprocess
+import sys
+
+import pytest
+
+from agents.dedupe import Deduplicator, Verdict, text_fingerprint
 from agents.records import Article
 
 
@@ -37,3 +42,25 @@ def test_batch_members_see_earlier_members():
         ("c", Verdict.SAME_TEXT, "old"),
         ("old", Verdict.SEEN_ID, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fingerprint"),
+    [
+        ("Troops  massed near the BORDER.", "a441b573cd11c8a79b1b1c85f19a7e38"),
+        ("troops massed near the border.", "a441b573cd11c8a79b1b1c85f19a7e38"),
+        ("", "cae66941d9efbd404e4d88758ea67670"),
+        ("Ceasefire holds\nin the north — officials say “talks” continue.", "d123a6e1d242d84a47543860fd12fb97"),
+        ("Ünïcode ТЕКСТ  тест", "995167c2cfdc8807fdce9bfd71cc7871"),
+    ],
+)
+def test_fingerprints_are_stable(text, fingerprint):
+    """The dedup tables persist fingerprints: a changed hash would make every stored copy new again."""
+    assert text_fingerprint(text) == fingerprint
+
+
+def test_deduplication_does_not_load_spacy():
+    """The worker's event-loop process dedupes every article; spaCy belongs to the NLP process only."""
+    probe = "import sys, agents.dedupe; print('spacy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

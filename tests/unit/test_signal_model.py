@@ -11,6 +11,7 @@ import pytest
 
 from agents.nlp.signal_model import DEFAULT_MODEL, LinearHead, RuleView, SignalModel, claim_features
 from agents.nlp.signals import SignalClassifier
+from agents.nlp.signals.lexicon import SignalLexicon
 from streams.evaluation.train_signals import Example, fit
 
 UNRECOGNISED = RuleView("neutral", "OTHER", False, False)
@@ -55,17 +56,9 @@ def test_a_classifier_with_the_model_fills_the_rules_gaps(nlp):
     doc = nlp("The two commanders shook hands at the border post.")
     rules = SignalClassifier.load(model_path=None)
     assert rules.classify(doc[:], None, None, "assertion").signal == "neutral"
-    learned = SignalClassifier(rules_config(), model_preferring("de-escalation"))
+    learned = SignalClassifier(SignalLexicon.read(), model_preferring("de-escalation"))
     reading = learned.classify(doc[:], None, None, "assertion")
     assert (reading.signal, reading.category) == ("de-escalation", "CEASEFIRE") and reading.weight < 0
-
-
-def rules_config() -> dict:
-    import yaml
-
-    from agents.nlp.signals import DEFAULT_LEXICON
-
-    return yaml.safe_load(DEFAULT_LEXICON.read_text(encoding="utf-8"))
 
 
 def examples() -> list[Example]:

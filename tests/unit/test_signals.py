@@ -8,7 +8,8 @@ import pytest
 import spacy
 import yaml
 
-from agents.nlp.signals import DEFAULT_LEXICON, SignalClassifier, SignalReading
+from agents.nlp.signals import SignalClassifier, SignalReading
+from agents.nlp.signals.lexicon import DEFAULT_LEXICON
 from streams.settings import Settings
 
 

@@ -7,13 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from agents.situation.config import SituationMatcher, parse_situation
+from agents.datafiles import DataFileError
+from agents.situation.config import Situation, SituationEntry, SituationMatcher, parse_situation
 
 CATALOGUE = Path(__file__).parents[2] / "deploy" / "situations" / "catalogue.yaml"
 
 
+def parsed(entry: dict) -> Situation:
+    return parse_situation(SituationEntry.model_validate(entry))
+
+
 def test_parties_alone_give_one_group_per_party_from_the_gazetteer():
-    situation = parse_situation({"id": "india-pakistan", "name": "India–Pakistan", "parties": ["IND", "PAK"]})
+    situation = parsed({"id": "india-pakistan", "name": "India–Pakistan", "parties": ["IND", "PAK"]})
     india, pakistan = situation.all_of
     assert india.actors == {"IND", "IND_GOV"} and pakistan.actors == {"PAK", "PAK_GOV"}
     assert {"india", "indian", "modi"} <= india.keywords and {"pakistan", "islamabad"} <= pakistan.keywords
@@ -23,14 +28,14 @@ def test_parties_alone_give_one_group_per_party_from_the_gazetteer():
 
 
 def test_an_armed_group_can_be_a_party():
-    situation = parse_situation({"id": "israel-hamas", "parties": ["ISR", "HAMAS"]})
+    situation = parsed({"id": "israel-hamas", "parties": ["ISR", "HAMAS"]})
     assert situation.all_of[1].actors == {"HAMAS"} and "hamas" in situation.all_of[1].keywords
     assert situation.name == "israel-hamas"
 
 
 def test_the_explicit_form_is_kept_as_written():
     entry = {"id": "x", "parties": ["RUS"], "all_of": [{"actors": ["UKR"], "keywords": ["Kyiv"]}]}
-    situation = parse_situation(entry)
+    situation = parsed(entry)
     assert len(situation.all_of) == 1 and situation.all_of[0].keywords == {"kyiv"}
     assert situation.parties == {"RUS"}
 
@@ -40,14 +45,29 @@ def test_the_explicit_form_is_kept_as_written():
     [
         ({"id": "x", "parties": ["XYZ"]}, "'XYZ' is neither a country nor an organisation"),
         ({"id": "x"}, "needs its parties or at least one group"),
-        ({"id": "x", "parties": ["IND"], "al_of": []}, "unknown keys ['al_of']"),
-        ({"name": "no id", "parties": ["IND"]}, "needs an id"),
     ],
 )
 def test_mistakes_are_errors(entry, message):
     with pytest.raises(ValueError) as error:
-        parse_situation(entry)
+        parsed(entry)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "content, line, message",
+    [
+        ("situations:\n  - id: x\n    parties: [IND]\n    al_of: []\n", 4, "situations.0.al_of"),
+        ("situations:\n  - {id: x, parties: [IND]}\n  - {name: no id, parties: [PAK]}\n", 3, "situations.1.id"),
+        ("situations:\n  - id: x\n    parties: [IND]\n    index: {red_entr: 50}\n", 4, "index.red_entr"),
+        ("situations:\n  - id: x\n    all_of:\n      - {actors: [IND], keywrds: [delhi]}\n", 4, "keywrds"),
+    ],
+)
+def test_a_typo_in_a_situations_file_is_an_error_naming_its_line(tmp_path, content, line, message):
+    path = tmp_path / "situations.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        SituationMatcher.load(path)
+    assert f"{path}: line {line}:" in str(error.value) and message in str(error.value)
 
 
 def test_a_users_gazetteer_gives_a_party_its_words(tmp_path):

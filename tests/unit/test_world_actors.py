@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from agents.nlp.gazetteer import GazetteerError, read_gazetteer
-from agents.nlp.world import capitals, plural_demonym, world_countries
+from agents.datafiles import DataFileError
+from agents.gazetteer import read_gazetteer
+from agents.gazetteer.world import capitals, plural_demonym, world_countries
 from tests.unit.test_actors import actor_of
 
 
@@ -89,7 +90,7 @@ def test_a_family_name_refers_back_only_after_the_full_name(nlp, gazetteer):
 def test_a_typo_in_a_gazetteer_file_is_an_error_naming_its_line(tmp_path: Path, content, line, message):
     path = tmp_path / "mine.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(GazetteerError) as error:
+    with pytest.raises(DataFileError) as error:
         read_gazetteer(path)
     assert f"{path}: line {line}:" in str(error.value)
     assert message in str(error.value)
@@ -97,7 +98,7 @@ def test_a_typo_in_a_gazetteer_file_is_an_error_naming_its_line(tmp_path: Path, 
 
 def test_the_builtin_gazetteer_files_validate():
     for name in ("actors.yaml", "office_holders.yaml"):
-        assert read_gazetteer(Path("agents/nlp/data") / name)
+        assert read_gazetteer(Path("agents/gazetteer/data") / name)
 
 
 def test_offices_without_a_country_belong_to_the_datelines_country(nlp, gazetteer):

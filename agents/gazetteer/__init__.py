@@ -1,8 +1,11 @@
-"""Gazetteer files: their schema, reading with validation, and merging.
+"""The actor gazetteer's data: its files' schema, reading with validation, merging, and the parties of situations.
 
-Every gazetteer file (the built-in ones and a user's `SITREP_ACTORS_PATH`) is checked against one schema before use:
-an unknown section or field, a wrong type or a person without a code is an error naming the file and the line, never
-silently ignored. Files merge section by section: mappings recursively, lists appended, scalars replaced.
+Shared by the actor resolver (agents/nlp/actors/) and the situations config (agents/situation/config.py), so it
+belongs to neither.
+
+Every gazetteer file (the built-in ones and a user's `SITREP_ACTORS_PATH`) is read through agents/datafiles.py against
+one schema: an unknown section or field, a wrong type or a person without a code is an error naming the file and the
+line, never silently ignored. Files merge section by section: mappings recursively, lists appended, scalars replaced.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
+
+from agents.datafiles import RegexText, Schema, read_data_file
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_GAZETTEER = DATA / "actors.yaml"
@@ -21,15 +25,7 @@ CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 YEARS = re.compile(r"^\d{4}(-(\d{4})?)?( \d{4}(-(\d{4})?)?)*$")  # "2017-2021 2025-"
 
 
-class GazetteerError(ValueError):
-    """A gazetteer file that does not follow the schema; the message names the file and line."""
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CountryEntry(Section):
+class CountryEntry(Schema):
     government: str | None = None  # code of its government; default <CODE>_GOV from the world layer
     names: list[str] = []  # -> the country code
     adjectives: list[str] = []
@@ -39,13 +35,13 @@ class CountryEntry(Section):
     institutions: list[str] = []  # named state bodies -> the government code
 
 
-class OrganisationEntry(Section):
+class OrganisationEntry(Schema):
     names: list[str] = []
     adjectives: list[str] = []
     subject_only: list[str] = []  # forms that name the organisation only as a clause subject ("the agency said")
 
 
-class PersonEntry(Section):
+class PersonEntry(Schema):
     name: str
     code: str
     years: str | None = None  # when the person held the office that gives the code; documentation for curators
@@ -71,13 +67,13 @@ class PersonEntry(Section):
         return years
 
 
-class PageChromeSection(Section):
-    block_headings: list[str] = []
-    lines: list[str] = []
-    inline: list[str] = []
+class PageChromeSection(Schema):
+    block_headings: list[RegexText] = []
+    lines: list[RegexText] = []
+    inline: list[RegexText] = []
 
 
-class GazetteerFile(Section):
+class GazetteerFile(Schema):
     countries: dict[str, CountryEntry] = {}
     organisations: dict[str, OrganisationEntry] = {}
     people: list[PersonEntry] = []
@@ -101,46 +97,14 @@ class GazetteerFile(Section):
 
 def read_gazetteer(path: Path) -> dict:
     """The validated content of one gazetteer file, only the fields it sets (so merging keeps its semantics)."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        raise GazetteerError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise GazetteerError(f"{path}: line 1: a gazetteer is a mapping of sections")
-    try:
-        return GazetteerFile.model_validate(data).model_dump(exclude_unset=True)
-    except ValidationError as error:
-        first = error.errors()[0]
-        line = yaml_line(text, first["loc"])
-        where = ".".join(str(part) for part in first["loc"])
-        raise GazetteerError(f"{path}: line {line}: {where}: {first['msg']}") from None
-
-
-def yaml_line(text: str, loc: tuple) -> int:
-    """1-based line of the deepest YAML node on the path `loc` (section, key, list index, field...)."""
-    node = yaml.compose(text)
-    line = 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            pair = next(((key, value) for key, value in node.value if key.value == str(part)), None)
-            if pair is None:  # a missing field: the mapping that lacks it is the place
-                break
-            line, node = pair[0].start_mark.line + 1, pair[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
+    return read_data_file(path, GazetteerFile).model_dump(exclude_unset=True)
 
 
 @cache
 def gazetteer_data(extra_path: Path | None = None) -> dict:
-    """The whole gazetteer: the world's countries (agents/nlp/world.py), then the curated files, then a user's file
-    over them. Read once per process and path; callers must not modify it."""
-    from agents.nlp.world import world_countries
+    """The whole gazetteer: the world's countries (world.py), then the curated files, then a user's file over them.
+    Read once per process and path; callers must not modify it."""
+    from agents.gazetteer.world import world_countries
 
     data = {"countries": world_countries()}
     for path in (DEFAULT_GAZETTEER, OFFICE_HOLDERS, *([Path(extra_path)] if extra_path is not None else [])):

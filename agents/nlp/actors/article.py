@@ -1,0 +1,207 @@
+"""The actors of one article, and the resolver of any noun phrase of its Doc."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from spacy.tokens import Doc, Span, Token
+
+from agents.nlp.actors.phrases import COMPLEMENT_PREPOSITIONS, CodedForm, first_conjunct
+from agents.records import Entity
+
+NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code from a title or an apposition
+
+# Surface-form kinds. People kinds identify one person; a country kind carries the bare country code.
+PERSON_KINDS = frozenset({"person", "short", "surname"})
+COUNTRY_KINDS = frozenset({"name", "adjective", "people"})
+DEFINITE = frozenset({"the", "this", "that"})
+
+
+class RoleCodes(Protocol):
+    """What the resolver needs from the compiled gazetteer (agents.nlp.actors.matcher.ActorGazetteer)."""
+
+    fixed_roles: dict[str, str]
+    no_antecedent: frozenset[str]
+    outside_government: frozenset[str]
+
+    def code_for_role(self, role_class: str, modifier: str) -> str: ...
+
+
+@dataclass
+class ArticleActors:
+    """The actors of one article: coded entities, mention counts, and a resolver for any span of the same Doc."""
+
+    entities: list[Entity]
+    counts: dict[str, int]
+    chrome: list[tuple[int, int]]  # character ranges of page chrome (related-story blocks, "Also Read", credits)
+    doc: Doc = field(repr=False)
+    gazetteer: RoleCodes = field(repr=False)
+    forms: dict[int, CodedForm] = field(repr=False)  # token index -> surface-form mention
+    people: dict[int, str] = field(repr=False)  # token index -> code of the person mentioned there
+    roles: dict[int, str] = field(repr=False)  # token index -> role class of a role noun
+    # role lemma -> [(token index, code)] of coded role phrases and titles, for "the ministry", "the president"
+    antecedents: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    home: str | None = None  # the country of the article's dateline ("ISLAMABAD, May 7 -" -> PAK)
+
+    def resolve(self, span: Span) -> str | None:
+        """Actor code of a noun phrase ("NATO Secretary-General Jens Stoltenberg", "a U.S. defense official",
+        "Western officials", "Moscow", "Johnson's office"); the first conjunct of a coordination decides."""
+        span = first_conjunct(span, self.forms)
+        if not len(span):
+            return None
+        root = span.root
+        if self.is_role(root):  # "Putin's army" -> RUS, "the Pentagon spokesman, John Kirby" -> USA_GOV
+            code = self.role_code(root, span)
+            if code is not None:
+                return code
+        if root.i in self.people:
+            return self.people[root.i]
+        for token in span:
+            if token.i in self.people:
+                return self.people[token.i]
+        head = self.forms.get(root.i)
+        if head is not None and head.kind not in COUNTRY_KINDS:
+            return head.code
+        roles = [t for t in span if self.is_role(t)]
+        if roles:
+            code = self.role_code(roles[-1], span)
+            if code is not None:
+                return code
+        # only the head and its premodifiers: in "officials of its missions in Ukraine" Ukraine is not the actor
+        coded = [self.forms[t.i] for t in span if t.i in self.forms and t.i <= root.i]
+        return coded[0].code if coded else None
+
+    def mark_gazetteer_people(self) -> dict[str, str]:
+        """Mark gazetteer people in the people layer; return surname -> code for this article's full names."""
+        surnames: dict[str, str] = {}
+        for mention in {m for m in self.forms.values() if m.kind in PERSON_KINDS}:
+            for i in range(mention.start, mention.end):
+                self.people[i] = mention.code
+            if mention.kind == "person":
+                surnames[self.doc[mention.end - 1].text] = mention.code
+        return surnames
+
+    def resolve_entity(self, ent: Span, ages: set[int], surnames: dict[str, str]) -> str | None:
+        """Code of one NER entity. A name coded through its title or apposition becomes a back-reference."""
+        doc = self.doc
+        code = self.resolve(ent)
+        from_context = False
+        if code is None and self.is_role(ent.root) and ent.root.left_edge.i < ent.start:
+            # "Russia's [defence ministry]": the modifiers NER left out of the entity
+            code = self.resolve(doc[ent.root.left_edge.i : ent.end])
+        elif code is None and ent.label_ in NAME_LABELS and ent.root.dep_ != "compound":
+            # a name heading its phrase (NER often tags a person as ORG), not a fragment: "[Defense] Minister"
+            code = name_from_context(ent, self, ages)
+            from_context = code is not None
+        if code is None:
+            return None
+        for title in doc[min(ent.root.left_edge.i, ent.start) : ent.end]:
+            if self.is_role(title):  # "Prime Minister Boris Johnson", "the Russian Defense Ministry"
+                self.remember(title, code)
+        if ent.label_ == "PERSON" or from_context:
+            for i in range(ent.start, ent.end):
+                self.people[i] = code
+            if sum(t.is_alpha for t in ent) >= 2:
+                surnames.setdefault(ent[-1].text, code)
+        return code
+
+    def refer_back(self, ents: list[Span], codes: dict, honorifics: set[int], surnames: dict[str, str]) -> None:
+        """Surnames and "Mr X" that refer back to a full name coded anywhere in the article."""
+        for i in honorifics:
+            if self.doc[i].text in surnames:
+                self.people[i] = surnames[self.doc[i].text]
+        for ent in ents:
+            if codes[(ent.start, ent.end)] is None and ent[-1].text in surnames:
+                codes[(ent.start, ent.end)] = surnames[ent[-1].text]
+                for i in range(ent.start, ent.end):
+                    self.people[i] = surnames[ent[-1].text]
+
+    def is_role(self, token: Token) -> bool:
+        """A role noun that is not part of a name ("States" in "the United States" is not a role)."""
+        return token.i in self.roles and token.i not in self.forms
+
+    def role_code(self, role: Token, span: Span) -> str | None:
+        """Code of a role phrase from its nearest coded modifier; an "of" complement is resolved as a phrase
+        ("secretary of Ukraine's Security and Defense Council", "leaders of the separatist regions")."""
+        role_class = self.roles[role.i]
+        fixed = self.gazetteer.fixed_roles.get(role_class)
+        if fixed is not None:
+            return fixed
+        if role_class == "government" and any(t.lower_ in self.gazetteer.outside_government for t in span):
+            role_class = "people"  # "former U.S. ambassador", "Russian opposition leader": a national, not the state
+        # the nearest modifier decides: "Lithuanian-born Ukrainian minister" -> UKR_GOV
+        for token in reversed(span[: max(role.i - span.start, 0)]):
+            code = self.people.get(token.i) or (self.forms[token.i].code if token.i in self.forms else None)
+            if code is not None:
+                return self.gazetteer.code_for_role(role_class, code)
+        for child in role.rights:
+            if child.dep_ == "prep" and child.lower_ in COMPLEMENT_PREPOSITIONS and child.right_edge.i < span.end:
+                code = self.complement_code(child)
+                if code is not None:
+                    return self.gazetteer.code_for_role(role_class, code)
+        definite = any(child.dep_ == "det" and child.lower_ in DEFINITE for child in role.lefts)
+        if definite and role.lemma_.lower() not in self.gazetteer.no_antecedent:
+            earlier = self.antecedent(role)
+            if earlier is not None:
+                return earlier
+        return self.home_code(role_class)
+
+    def home_code(self, role_class: str) -> str | None:
+        """An office or force with no country named ("the foreign ministry said", "Prime Minister X", "officials")
+        belongs to the dateline's country, as a reader of wire copy takes it: "ISLAMABAD - The army said ..."."""
+        if self.home is None or role_class not in ("government", "military"):
+            return None
+        return self.gazetteer.code_for_role(role_class, self.home)
+
+    def title_code(self, title: Span) -> str | None:
+        """Code a title gives the name after it: an office ("Ukrainian Defence Minister") or a nationality
+        ("Ukrainian pop star"), never a mere association ("Kremlin critic")."""
+        roles = [token for token in title if self.is_role(token)]
+        if roles:
+            return self.role_code(roles[-1], title)
+        countries = [self.forms[t.i] for t in title if t.i in self.forms and self.forms[t.i].kind in COUNTRY_KINDS]
+        return countries[0].code if countries else None
+
+    def complement_code(self, preposition: Token) -> str | None:
+        """Code of the object of "of" up to its head: "of Ukraine's Security and Defense Council", "of Poland"."""
+        objects = [c for c in preposition.children if c.dep_ == "pobj"]
+        if not objects:
+            return None
+        return self.resolve(preposition.doc[objects[0].left_edge.i : objects[0].i + 1])
+
+    def remember(self, role: Token, code: str) -> None:
+        self.antecedents.setdefault(role.lemma_.lower(), []).append((role.i, code))
+
+    def antecedent(self, role: Token) -> str | None:
+        """'The ministry' / 'the prime minister' refer back to the latest coded mention with the same role noun."""
+        earlier = [code for i, code in self.antecedents.get(role.lemma_.lower(), []) if i < role.i]
+        return earlier[-1] if earlier else None
+
+
+def name_from_context(ent: Span, actors: ArticleActors, ages: set[int]) -> str | None:
+    """An unknown name takes its code from its title or apposition ("Ukrainian Defense Minister Oleksiy Reznikov",
+    "Pavel Kuleshov, a 65-year-old pensioner", "SkyUp, a Ukrainian airline"); an age alone ("15-year-old X") marks
+    a private person."""
+    doc = ent.doc
+    root = ent.root
+    if root.left_edge.i < ent.start:
+        title = doc[root.left_edge.i : ent.start]
+        code = actors.title_code(title)
+        if code is not None:
+            return code
+        if any(t.i in ages for t in title):
+            return "CIVILIAN"
+    for child in root.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":  # "Foreign Minister Zbigniew Rau of Poland"
+            code = actors.complement_code(child)
+            if code is not None:
+                return actors.gazetteer.code_for_role("government", code)
+        if child.dep_ == "appos":
+            apposition = doc[child.left_edge.i : child.right_edge.i + 1]
+            code = actors.resolve(apposition)
+            if code is not None:
+                return code
+            if any(t.i in ages for t in apposition):
+                return "CIVILIAN"
+    return None
