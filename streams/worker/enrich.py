@@ -123,11 +123,17 @@ def enrich_agent(worker: WorkerContext):
                 if done:
                     observe(done, time.perf_counter() - started)
                     metrics.ARTICLES_BY_LANGUAGE.labels(language, "enriched").inc(len(done))
+                sent = []
                 for (event, result, error), (_, article, _) in zip(outcomes, entries, strict=True):
                     if result is None:
                         await send_dead_letter(worker, event, "enrich", error)
                         continue
-                    await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
+                    delivery = await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
+                    sent.append((delivery, article))
+                # The dedup tables learn an article only once the broker holds its enriched record: a crash in
+                # between makes the article be read and enriched again, never skipped as already seen.
+                for delivery, article in sent:
+                    await delivery
                     step.record(article)
 
     return load_model, enrich
