@@ -23,7 +23,7 @@ def quantities(nlp, text):
     "text, expected",
     [
         (
-            "Russia has massed more than 130,000 troops near Ukraine.",
+            "Moscow has assembled more than 130,000 troops along its border with Ukraine.",
             ("more than 130,000 troops", 130000, "more than", "troops"),
         ),
         ("Moscow had dispatched 30,000 troops for drills.", ("30,000 troops", 30000, None, "troops")),
