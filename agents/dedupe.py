@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from agents.records import Article
@@ -29,12 +29,17 @@ class Verdict(Enum):
 class Deduplicator:
     seen_ids: MutableMapping[str, str]  # article id -> text fingerprint
     first_by_text: MutableMapping[str, str]  # text fingerprint -> first article id
+    # Articles held for enrichment and not yet recorded or released: while several batches are in flight, a later
+    # batch sees them as recorded. In memory only: after a crash their messages are read, and held, again.
+    held_ids: dict[str, str] = field(default_factory=dict)  # article id -> text fingerprint
+    held_first_by_text: dict[str, str] = field(default_factory=dict)
 
     def check(self, article: Article) -> tuple[Verdict, str | None]:
         """Classify an article without recording it (record only once its output is sent)."""
-        if article.id in self.seen_ids:
+        if article.id in self.seen_ids or article.id in self.held_ids:
             return Verdict.SEEN_ID, None
-        first = self.first_by_text.get(text_fingerprint(article.text))
+        fingerprint = text_fingerprint(article.text)
+        first = self.first_by_text.get(fingerprint) or self.held_first_by_text.get(fingerprint)
         if first is not None and first != article.id:
             return Verdict.SAME_TEXT, first
         return Verdict.NEW, None
@@ -56,7 +61,20 @@ class Deduplicator:
             verdicts.append((article, verdict, first))
         return verdicts
 
+    def hold(self, article: Article) -> None:
+        """The article goes to enrichment: later arrivals with its id or text are its duplicates from now on."""
+        fingerprint = text_fingerprint(article.text)
+        self.held_ids[article.id] = fingerprint
+        self.held_first_by_text.setdefault(fingerprint, article.id)
+
+    def release(self, article: Article) -> None:
+        """The article's enrichment failed or is recorded: no longer held."""
+        fingerprint = self.held_ids.pop(article.id, None)
+        if fingerprint is not None and self.held_first_by_text.get(fingerprint) == article.id:
+            del self.held_first_by_text[fingerprint]
+
     def record(self, article: Article) -> None:
         fingerprint = text_fingerprint(article.text)
         self.seen_ids[article.id] = fingerprint
         self.first_by_text.setdefault(fingerprint, article.id)
+        self.release(article)

@@ -3,8 +3,10 @@ run these, each with its own transport and storage.
 
 Enrichment: admit (validate the payload) → classify (seen id, same text as an earlier article, language) → enrich
 (the caller's: an NLP process in the worker, an Enricher in-process offline) → record (an enriched article becomes
-the first of its text). Situations: load → add → snapshot, over a store of states (a Faust table in the worker, a dict
-offline).
+the first of its text) or release (its enrichment failed). From classify to record or release an article is held:
+batches classified meanwhile see it as recorded.
+
+Situations: load → add → snapshot, over a store of states (a Faust table in the worker, a dict offline).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from agents.records import (
     SituationSnapshot,
     parse_article,
 )
-from agents.situation.state import Outcome, SituationState, new_situation_state
+from agents.situation.state import Outcome, SituationState, new_situation_state, situation_matcher
 
 T = TypeVar("T")  # what the caller tracks an article by: a Faust event in the worker, the article itself offline
 Entry = tuple[T, Article, str | None]  # an article to enrich, with the id of the first article of its text, if any
@@ -73,11 +75,18 @@ class EnrichmentStep:
             if verdict is not Verdict.SEEN_ID:
                 fresh.append((token, article, first))
         by_language, unsupported = group_by_language(fresh, itemgetter(1), self.languages)
+        for entries in by_language.values():
+            for _, article, _ in entries:
+                self.deduplicator.hold(article)
         return Classified(by_language, unsupported, duplicates)
 
     def record(self, article: Article) -> None:
         """After the article's enrichment went out: later articles with its id or text are duplicates of it."""
         self.deduplicator.record(article)
+
+    def release(self, article: Article) -> None:
+        """The article's enrichment failed: the next copy of it is enriched, not skipped as seen."""
+        self.deduplicator.release(article)
 
 
 def enrichment_inputs(entries: Sequence[Entry]) -> tuple[list[Article], list[str | None]]:
@@ -108,6 +117,10 @@ class SituationStep:
     def __init__(self, store: StateStore, settings: SituationSettings):
         self.store = store
         self.settings = settings
+
+    def prepare(self) -> None:
+        """Read the situations and the gazetteer now (a few hundred ms of YAML), not when the first article waits."""
+        situation_matcher(self.settings)
 
     def count(self, situation: str, article: EnrichedArticle) -> tuple[Outcome, SituationSnapshot | None]:
         """Count the article into the situation; the snapshot it produces, or None when it was refused (redelivered,

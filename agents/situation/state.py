@@ -401,9 +401,14 @@ def driver(weighted: indicators.Weighted) -> Driver:
     )
 
 
+def situation_matcher(settings: SituationSettings) -> SituationMatcher:
+    """The configured situations (read once per process: the files are cached)."""
+    return SituationMatcher.load(settings.situations_path, settings.actors_path)
+
+
 def new_situation_state(situation: str, settings: SituationSettings) -> SituationState:
     """An empty state with the lateness, retention and parties configured in `settings`."""
-    matcher = SituationMatcher.load(settings.situations_path, settings.actors_path)
+    matcher = situation_matcher(settings)
     return SituationState(
         situation,
         lateness=timedelta(hours=settings.lateness_hours),

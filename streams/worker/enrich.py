@@ -1,9 +1,14 @@
 """The enrich agent: raw bytes in; EnrichedArticle or DeadLetter out. Thin: validation, dedup and NLP are pure modules.
 
-Batches come from `stream.take_events`, are cut into chunks and the chunks dealt to the NLP processes
+Batches come from `stream.noack_take`, are cut into chunks and the chunks dealt to the NLP processes
 (agents.nlp.process, SITREP_NLP_PROCESSES of them), one `nlp.pipe` per chunk; results come back in input order. The
 ~0.2 s of CPU per long article never blocks the event loop (heartbeats, commits and the web server keep running) and
 never competes with it for the GIL.
+
+Up to SITREP_BATCHES_IN_FLIGHT batches are in the NLP processes at once, so a process that finishes its part of one
+batch starts on the next instead of waiting for the slowest chunk and the broker's acknowledgements. Results still go
+out in arrival order, and a batch's offsets are acked only after its results are sent: a crash re-reads what was in
+flight. Batches taken meanwhile see the held articles as already recorded (agents.dedupe), so none is parsed twice.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import itertools
 import logging
 import time
+from dataclasses import dataclass
 
 from agents.dedupe import Deduplicator
 from agents.language import identifier
@@ -78,6 +84,16 @@ async def enrich_in_chunks(pool: EnricherPool, entries: list):
     return [outcome for part in outcomes for outcome in part]
 
 
+@dataclass
+class LanguageJob:
+    """One batch's articles of one language, on their way through that language's NLP processes."""
+
+    language: str
+    entries: list
+    outcomes: asyncio.Task | None = None  # (event, EnrichedArticle or None, error or None) per entry, in order
+    seconds: float = 0.0  # NLP time, for the metrics
+
+
 def enrich_agent(worker: WorkerContext):
     """The enrich agent, and the task that starts its NLP processes."""
     settings, tables = worker.settings, worker.tables
@@ -103,37 +119,65 @@ def enrich_agent(worker: WorkerContext):
 
     async def enrich(stream):
         step = EnrichmentStep(Deduplicator(tables.seen_ids, tables.first_by_text), processes, settings.max_text_bytes)
-        async for batch in stream.take_events(settings.batch_size, within=settings.batch_timeout):
-            metrics.ARTICLES_CONSUMED.inc(len(batch))
-            classified = step.admit((event, event.message.value or b"") for event in batch)
-            for verdict in classified.duplicates:
-                metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
-            for event, error in classified.invalid:
-                await send_dead_letter(worker, event, "validate", f"{error.reason}: {error.detail}")
-            # No model for the language detected in the text: a dead letter, not an article the English rules would
-            # pass through with no claims. The batch goes out language by language.
-            for (event, _, _), detection in classified.unsupported:
-                metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
-                await send_dead_letter(worker, event, "language", detection.reason)
-            for language, entries in classified.by_language.items():
-                await processes[language].loaded.wait()
-                started = time.perf_counter()
-                outcomes = await enrich_in_chunks(processes[language], entries)
-                done = [result for _, result, _ in outcomes if result is not None]
-                if done:
-                    observe(done, time.perf_counter() - started)
-                    metrics.ARTICLES_BY_LANGUAGE.labels(language, "enriched").inc(len(done))
-                sent = []
-                for (event, result, error), (_, article, _) in zip(outcomes, entries, strict=True):
-                    if result is None:
-                        await send_dead_letter(worker, event, "enrich", error)
-                        continue
-                    delivery = await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
-                    sent.append((delivery, article))
-                # The dedup tables learn an article only once the broker holds its enriched record: a crash in
-                # between makes the article be read and enriched again, never skipped as already seen.
-                for delivery, article in sent:
-                    await delivery
-                    step.record(article)
+        in_flight = asyncio.Semaphore(settings.batches_in_flight)
+        started: asyncio.Queue[tuple[list, list[LanguageJob]]] = asyncio.Queue()  # batches in the order they came
+
+        async def finish_in_order() -> None:
+            """Send each batch's results in arrival order, then let its offsets be committed."""
+            while True:
+                events, jobs = await started.get()
+                for job in jobs:
+                    await send_results(job, await job.outcomes)
+                for event in events:
+                    await stream.ack(event)
+                in_flight.release()
+
+        async def send_results(job: LanguageJob, outcomes: list) -> None:
+            done = [result for _, result, _ in outcomes if result is not None]
+            if done:
+                observe(done, job.seconds)
+                metrics.ARTICLES_BY_LANGUAGE.labels(job.language, "enriched").inc(len(done))
+            sent = []
+            for (event, result, error), (_, article, _) in zip(outcomes, job.entries, strict=True):
+                if result is None:
+                    step.release(article)
+                    await send_dead_letter(worker, event, "enrich", error)
+                    continue
+                delivery = await worker.topics.enriched.send(key=result.article_id, value=result.to_bytes())
+                sent.append((delivery, article))
+            # The dedup tables learn an article only once the broker holds its enriched record: a crash in between
+            # makes the article be read and enriched again, never skipped as already seen.
+            for delivery, article in sent:
+                await delivery
+                step.record(article)
+
+        async def enrich_language(job: LanguageJob):
+            pool = processes[job.language]
+            await pool.loaded.wait()
+            began = time.perf_counter()
+            outcomes = await enrich_in_chunks(pool, job.entries)
+            job.seconds = time.perf_counter() - began
+            return outcomes
+
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(finish_in_order())
+            # Events are acked by finish_in_order, not when the next batch is taken: several batches are in flight.
+            async for events in stream.noack_take(settings.batch_size, within=settings.batch_timeout):
+                await in_flight.acquire()
+                metrics.ARTICLES_CONSUMED.inc(len(events))
+                classified = step.admit((event, event.message.value or b"") for event in events)
+                for verdict in classified.duplicates:
+                    metrics.ARTICLES_DUPLICATE.labels(kind=verdict.value).inc()
+                for event, error in classified.invalid:
+                    await send_dead_letter(worker, event, "validate", f"{error.reason}: {error.detail}")
+                # No model for the language detected in the text: a dead letter, not an article the English rules
+                # would pass through with no claims. The batch goes out language by language.
+                for (event, _, _), detection in classified.unsupported:
+                    metrics.ARTICLES_BY_LANGUAGE.labels(detection.language, "unsupported_language").inc()
+                    await send_dead_letter(worker, event, "language", detection.reason)
+                jobs = [LanguageJob(language, entries) for language, entries in classified.by_language.items()]
+                for job in jobs:
+                    job.outcomes = tasks.create_task(enrich_language(job))
+                started.put_nowait((events, jobs))
 
     return load_model, enrich

@@ -6,6 +6,7 @@ situation id, never in a windowed table (those expire by wall clock and would dr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from pydantic import ValidationError
@@ -117,6 +118,7 @@ def situation_agent(worker: WorkerContext):
     latest = worker.tables.situation_latest
 
     async def update(stream):
+        await asyncio.to_thread(step.prepare)
         async for event in stream.events():
             situation = event.key
             article = EnrichedArticle.model_validate_json(event.value)

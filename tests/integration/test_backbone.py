@@ -8,7 +8,7 @@ import time
 import pytest
 
 from agents.records import DeadLetter, EnrichedArticle, original_payload
-from tests.integration.harness import Worker, nlp_processes, pid_alive, produce, read_topic, seed_articles
+from tests.integration.harness import Namespace, Worker, nlp_processes, pid_alive, produce, read_topic, seed_articles
 
 pytestmark = pytest.mark.integration
 
@@ -68,6 +68,30 @@ def test_seeds_are_enriched_once_and_bad_input_is_dead_lettered(namespace):
         assert letter.stage == "validate" and letter.topic == namespace.topic("articles.raw")
         assert original_payload(letter) == bad[reason]
     assert dead_lettered == len(bad)
+
+
+def test_batches_in_flight_keep_the_order_and_see_each_others_articles(kafka_broker):
+    """One article per batch and four batches in flight: copies of an article still in the NLP processes are
+    recognised, and the enriched records leave in the order their articles came."""
+    namespace = Namespace(partitions=1)  # one partition: one order to keep
+    seeds = seed_articles()
+    records = [seeds[0], seeds[1], seeds[0], {**seeds[0], "id": "copy-of-first"}, seeds[2], seeds[1], seeds[3]]
+    produce(namespace, "articles.raw", [as_message(r) for r in records])
+
+    worker = Worker(namespace, SITREP_BATCH_SIZE="1", SITREP_BATCHES_IN_FLIGHT="4").start()
+    try:
+        enriched = [
+            EnrichedArticle.model_validate_json(m.value)
+            for m in read_topic(namespace.topic("articles.enriched"), expected=5, idle=3)
+        ]
+        duplicates = worker.metrics()
+    finally:
+        worker.stop()
+
+    expected_order = [seeds[0]["id"], seeds[1]["id"], "copy-of-first", seeds[2]["id"], seeds[3]["id"]]
+    assert [e.article_id for e in enriched] == expected_order
+    assert [e.duplicate_of for e in enriched] == [None, None, seeds[0]["id"], None, None]
+    assert 'sitrep_articles_duplicate_total{kind="id"} 2.0' in duplicates
 
 
 def test_restart_resumes_from_committed_offsets_without_loss_or_repeats(namespace):

@@ -44,6 +44,29 @@ def test_batch_members_see_earlier_members():
     ]
 
 
+def test_a_held_article_counts_as_recorded_until_released():
+    dedupe = Deduplicator({}, {})
+    held = make("a", "Shelling resumed overnight.")
+    dedupe.hold(held)
+    assert dedupe.check(make("a", "other")) == (Verdict.SEEN_ID, None)
+    assert dedupe.check(make("b", "shelling resumed  overnight.")) == (Verdict.SAME_TEXT, "a")
+    dedupe.release(held)
+    assert dedupe.check(make("a", "other")) == (Verdict.NEW, None)
+    assert dedupe.check(make("b", "shelling resumed overnight.")) == (Verdict.NEW, None)
+    assert (dedupe.seen_ids, dedupe.first_by_text) == ({}, {})
+
+
+def test_recording_a_held_article_moves_it_to_the_tables():
+    dedupe = Deduplicator({}, {})
+    first, copy = make("a", "same"), make("b", "same")
+    dedupe.hold(first)
+    dedupe.hold(copy)
+    dedupe.record(first)
+    dedupe.release(copy)  # the copy's enrichment failed: the text's first article is still "a"
+    assert (dedupe.held_ids, dedupe.held_first_by_text) == ({}, {})
+    assert dedupe.check(make("c", "same")) == (Verdict.SAME_TEXT, "a")
+
+
 @pytest.mark.parametrize(
     ("text", "fingerprint"),
     [

@@ -37,10 +37,24 @@ def test_admit_sorts_a_batch_into_invalid_seen_same_text_unsupported_and_per_lan
     assert enrichment_inputs(batch.by_language["en"])[1] == ["report-en"]
 
 
-def test_an_article_is_not_the_first_of_its_text_until_recorded():
+def test_an_article_released_after_a_failed_enrichment_is_enriched_again():
     step = EnrichmentStep(Deduplicator({}, {}), languages={"en"})
-    assert step.admit([("a", payload("en"))]).duplicates == []
-    assert step.admit([("b", payload("en"))]).duplicates == []  # a failed enrichment was never recorded
+    [(_, article, _)] = step.admit([("a", payload("en"))]).by_language["en"]
+    step.release(article)
+    again = step.admit([("b", payload("en"))])
+    assert again.duplicates == []
+    assert [token for token, _, _ in again.by_language["en"]] == ["b"]
+
+
+def test_a_batch_sees_the_articles_of_batches_still_in_flight_as_recorded():
+    step = EnrichmentStep(Deduplicator({}, {}), languages={"en"})
+    [(_, held, _)] = step.admit([("a", payload("en"))]).by_language["en"]  # not recorded yet: still in the NLP
+    later = step.admit([("again", payload("en")), ("copy", payload("en", id="copy-en"))])
+    assert later.duplicates == [Verdict.SEEN_ID, Verdict.SAME_TEXT]
+    assert [(token, first) for token, _, first in later.by_language["en"]] == [("copy", "report-en")]
+    step.record(held)
+    assert step.deduplicator.held_ids.keys() == {"copy-en"}
+    assert step.admit([("third", payload("en"))]).duplicates == [Verdict.SEEN_ID]
 
 
 def test_the_situation_step_counts_an_article_once_and_snapshots_what_it_counted():
