@@ -61,6 +61,12 @@ def snapshot_times(namespace: Namespace, ids: set[str], timeout: float) -> dict[
     return found
 
 
+def enriched_times(namespace: Namespace, ids: set[str]) -> dict[str, float]:
+    """Article id -> Kafka timestamp (Unix seconds) of its enriched record, for the given ids."""
+    messages = read_topic(namespace.topic(topics.ENRICHED), timeout=5, idle=0.5)
+    return {m.key.decode(): m.timestamp / 1000 for m in messages if m.key and m.key.decode() in ids}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -106,6 +112,16 @@ def main() -> None:
                 f"{statistics.median(latencies) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
                 f"max {max(latencies) * 1000:.0f} ms ({len(latencies)} of {len(sent)} articles made a snapshot)"
             )
+            # where the time goes: the enrich agent (batching, NLP, send), then the situation agents' two hops
+            enriched = enriched_times(namespace, set(snapshots))
+            for stage, spans in (
+                ("article -> enriched", [enriched[i] - sent[i] for i in enriched]),
+                ("enriched -> snapshot", [snapshots[i] - enriched[i] for i in enriched]),
+            ):
+                print(
+                    f"    {stage:21} p50 {statistics.median(spans) * 1000:.0f} ms, "
+                    f"p99 {percentile(spans, 0.99) * 1000:.0f} ms"
+                )
     finally:
         producer.close()
         worker.stop()

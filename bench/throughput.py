@@ -6,13 +6,16 @@ Enricher offline and a fresh worker (its own topics) end to end, back to back, s
 all of them. Prints words/s per round, the worker/reference ratio per round with its median and spread, and the peak
 RSS of the worker with its NLP processes.
 Usage: python bench/throughput.py [--articles N] [--batch-size B] [--rounds R] [--nlp-processes P [P ...]]
-(the local Kafka must be running; P defaults to the worker's default; `--nlp-processes 2 1` times a worker with each
-in every round, so N and N-1 processes meet the same spells of a shared machine)
+[--batches-in-flight F [F ...]]
+(the local Kafka must be running; P and F default to the worker's defaults; `--nlp-processes 2 1` times a worker with
+each in every round, so N and N-1 processes meet the same spells of a shared machine; likewise
+`--batches-in-flight 4 1`)
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -62,15 +65,16 @@ def time_enricher(enricher: Enricher, articles: list[Article], batch_size: int) 
     return time.perf_counter() - started
 
 
-def time_worker(records: list[dict], batch_size: int, nlp_processes: int) -> tuple[float, int]:
+def time_worker(records: list[dict], batch_size: int, nlp_processes: int, in_flight: int) -> tuple[float, int]:
     """Seconds from producing the articles to the last enriched one written (its Kafka timestamp, so the reader's
     polling does not count), and the peak RSS (kB) of the worker with its NLP processes."""
     namespace = Namespace()
     worker = Worker(
         namespace,
         SITREP_BATCH_SIZE=str(batch_size),
-        SITREP_BATCH_TIMEOUT="0.05",
+        SITREP_BATCH_TIMEOUT=str(Settings().batch_timeout),  # the worker's default (the test harness shortens it)
         SITREP_NLP_PROCESSES=str(nlp_processes),
+        SITREP_BATCHES_IN_FLIGHT=str(in_flight),
     ).start()
     try:
         started = time.time()
@@ -89,14 +93,22 @@ def main() -> None:
     parser.add_argument(
         "--nlp-processes", type=int, nargs="+", default=[Settings().nlp_processes], help="one worker per value a round"
     )
+    parser.add_argument(
+        "--batches-in-flight",
+        type=int,
+        nargs="+",
+        default=[Settings().batches_in_flight],
+        help="one worker per value (and per --nlp-processes value) a round",
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
     settings = Settings(batch_size=args.batch_size)
     enricher = build_enricher(settings.nlp)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
     raw, reference, offline = [], [], []
-    streamed: dict[int, list[float]] = {processes: [] for processes in args.nlp_processes}
-    rss: dict[int, list[int]] = {processes: [] for processes in args.nlp_processes}
+    workers = list(itertools.product(args.nlp_processes, args.batches_in_flight))  # (NLP processes, batches in flight)
+    streamed: dict[tuple[int, int], list[float]] = {worker: [] for worker in workers}
+    rss: dict[tuple[int, int], list[int]] = {worker: [] for worker in workers}
     for round_number in range(args.rounds):
         records = corpus(args.articles, round_number)
         texts = [r["text"] for r in records]
@@ -112,25 +124,29 @@ def main() -> None:
         articles = [Article.model_validate(r) for r in records]
         seconds = time_enricher(enricher, articles, args.batch_size)
         offline.append(rate("Enricher.enrich (offline, 1 process)", len(texts), words, seconds))
-        for processes in args.nlp_processes:
-            seconds, peak = time_worker(records, args.batch_size, processes)
-            streamed[processes].append(rate(f"worker, {processes} NLP processes", len(texts), words, seconds))
-            print(f"    / nlp.pipe with {cores} processes: {streamed[processes][-1] / reference[-1]:.2f}")
-            rss[processes].append(peak)
+        for worker in workers:
+            seconds, peak = time_worker(records, args.batch_size, *worker)
+            streamed[worker].append(rate(worker_label(*worker), len(texts), words, seconds))
+            print(f"    / nlp.pipe with {cores} processes: {streamed[worker][-1] / reference[-1]:.2f}")
+            rss[worker].append(peak)
     medians = [statistics.median(runs) for runs in (raw, reference, offline)]
     print(f"model {settings.spacy_model}; medians of {args.rounds} rounds (words/s):")
     print("  raw {:.0f}   raw on {} cores {:.0f}   Enricher {:.0f}".format(medians[0], cores, *medians[1:]))
     print(f"  enrich/raw in one process {medians[2] / medians[0]:.2f}")
-    for processes, runs in streamed.items():
+    for worker, runs in streamed.items():
         ratios = sorted(w / r for w, r in zip(runs, reference, strict=True))
         each = ", ".join(f"{r:.2f}" for r in ratios)
         print(
-            f"worker with {processes} NLP processes: {statistics.median(runs):.0f} words/s; / nlp.pipe with one "
+            f"{worker_label(*worker)}: {statistics.median(runs):.0f} words/s; / nlp.pipe with one "
             f"process per core: median {statistics.median(ratios):.2f} (rounds {each}; "
             f"spread {ratios[-1] - ratios[0]:.2f}; target >= 0.80); peak RSS with its NLP processes "
-            f"{max(rss[processes]) / 1024:.0f} MB"
+            f"{max(rss[worker]) / 1024:.0f} MB"
         )
     print(f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def worker_label(nlp_processes: int, in_flight: int) -> str:
+    return f"worker, {nlp_processes} NLP processes, {in_flight} batches in flight"
 
 
 def peak_rss_kb(pid: int) -> int:
