@@ -119,6 +119,22 @@ def test_offices_without_a_country_belong_to_the_datelines_country(nlp, gazettee
     assert actor_of(nlp, gazetteer, city_alone, "The defence ministry") is None
 
 
+def test_without_a_dateline_an_office_belongs_to_the_country_in_focus(nlp, gazetteer):
+    nearby = "Kenya closed two border posts on Friday. The army said the posts would stay shut for a week."
+    assert actor_of(nlp, gazetteer, nearby, "The army") == "KEN"
+    # the country named last nearby decides, not the first one of the sentence before
+    switched = "Kenya accused Somalia of an incursion. Mogadishu denied it, and the foreign ministry called it a lie."
+    assert actor_of(nlp, gazetteer, switched, "the foreign ministry") == "SOM_GOV"
+    # nothing nearby: the country named most often so far; a tie says nothing
+    far = (
+        "Chile and Peru met in Lima. Chile asked for calm. Chile sent a note. The weather was mild. Crowds were "
+        "small. Markets were calm. The defence minister said troops were on alert."
+    )
+    assert actor_of(nlp, gazetteer, far, "The defence minister") == "CHL_GOV"
+    tie = "Chile and Peru met. The weather was mild. Crowds were small. Markets were calm. The minister spoke."
+    assert actor_of(nlp, gazetteer, tie, "The minister") is None
+
+
 @pytest.mark.parametrize(
     "text, demonym, code",
     [

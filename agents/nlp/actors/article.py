@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
@@ -16,6 +18,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG"})  # names that may take their code fro
 PERSON_KINDS = frozenset({"person", "short", "surname"})
 COUNTRY_KINDS = frozenset({"name", "adjective", "people"})
 DEFINITE = frozenset({"the", "this", "that"})
+FOCUS_SENTENCES = 3  # an office with no country named belongs to the country named last within this many sentences
 
 
 class RoleCodes(Protocol):
@@ -24,6 +27,8 @@ class RoleCodes(Protocol):
     fixed_roles: dict[str, str]
     no_antecedent: frozenset[str]
     outside_government: frozenset[str]
+
+    def country_of_code(self, code: str) -> str | None: ...
 
     def code_for_role(self, role_class: str, modifier: str) -> str: ...
 
@@ -145,14 +150,37 @@ class ArticleActors:
             earlier = self.antecedent(role)
             if earlier is not None:
                 return earlier
-        return self.home_code(role_class)
+        return self.home_code(role_class, role.i)
 
-    def home_code(self, role_class: str) -> str | None:
+    def home_code(self, role_class: str, role: int) -> str | None:
         """An office or force with no country named ("the foreign ministry said", "Prime Minister X", "officials")
-        belongs to the dateline's country, as a reader of wire copy takes it: "ISLAMABAD - The army said ..."."""
-        if self.home is None or role_class not in ("government", "military"):
+        belongs to the dateline's country, as a reader of wire copy takes it: "ISLAMABAD - The army said ...".
+        Without a dateline, to the country in focus where it is mentioned (the token index `role`)."""
+        if role_class not in ("government", "military"):
             return None
-        return self.gazetteer.code_for_role(role_class, self.home)
+        country = self.home or self.country_in_focus(role)
+        return None if country is None else self.gazetteer.code_for_role(role_class, country)
+
+    def country_in_focus(self, before: int) -> str | None:
+        """The country named last in this sentence or the two before it, else the one named most often so far (none
+        on a tie). Measured on the team-written set, not the evaluation sets: better than either rule alone."""
+        named = []  # (token index, country) of each country, capital or government form before `before`
+        for form in sorted({form.start: form for form in self.forms.values()}.values(), key=attrgetter("start")):
+            country = self.gazetteer.country_of_code(form.code) if form.kind not in PERSON_KINDS else None
+            if country is not None and form.start < before:
+                named.append((form.start, country))
+        sentence = self.doc[before].sent
+        for _ in range(FOCUS_SENTENCES - 1):
+            if sentence.start == 0:
+                break
+            sentence = self.doc[sentence.start - 1].sent
+        recent = [country for index, country in named if index >= sentence.start]
+        if recent:
+            return recent[-1]
+        ranked = Counter(country for _, country in named).most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
     def title_code(self, title: Span) -> str | None:
         """Code a title gives the name after it: an office ("Ukrainian Defence Minister") or a nationality

@@ -106,9 +106,13 @@ class ActorGazetteer:
         match = DATELINE.match(head)
         return self.capital_of.get(match.group(1).strip()) if match else None
 
+    def country_of_code(self, code: str) -> str | None:
+        """The country a code stands for or governs (RUS, RUS_GOV -> RUS); None for organisations and roles."""
+        return code if code in self.government else self.country_of.get(code)
+
     def code_for_role(self, role_class: str, modifier: str) -> str:
         """'Russian' + official -> RUS_GOV; 'Russian' + troops -> RUS; 'Kremlin' + spokesman -> RUS_GOV."""
-        country = modifier if modifier in self.government else self.country_of.get(modifier)
+        country = self.country_of_code(modifier)
         if country is None:
             return modifier  # an organisation or collective: NATO, EU, EXPERT ...
         return self.government[country] if role_class == "government" else country
