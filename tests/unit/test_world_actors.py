@@ -8,6 +8,7 @@ import pytest
 from agents.datafiles import DataFileError
 from agents.gazetteer import read_gazetteer
 from agents.gazetteer.world import capitals, plural_demonym, world_countries
+from agents.nlp.actors.matcher import noun_forms
 from tests.unit.test_actors import actor_of
 
 
@@ -146,3 +147,32 @@ def test_without_a_dateline_an_office_belongs_to_the_country_in_focus(nlp, gazet
 )
 def test_usual_demonyms_the_packages_lack(nlp, gazetteer, text, demonym, code):
     assert actor_of(nlp, gazetteer, text, demonym) == code
+
+
+def test_role_nouns_in_the_plural(nlp, gazetteer):
+    assert noun_forms(["spokesman", "fisherman", "woman", "agency", "witness"]) == [
+        "agencies",
+        "agency",
+        "fisherman",
+        "fishermen",
+        "spokesman",
+        "spokesmen",
+        "witness",
+        "witnesses",
+        "woman",
+        "women",
+    ]
+    text = "Kenyan spokesmen said the border was calm. Fishermen on the lake said patrols had stopped."
+    assert actor_of(nlp, gazetteer, text, "Kenyan spokesmen") == "KEN_GOV"
+    assert actor_of(nlp, gazetteer, text, "Fishermen on the lake") == "CIVILIAN"
+
+
+def test_heads_of_intergovernmental_organisations_before_the_list_years(nlp, gazetteer):
+    text = "Kofi Annan urged both sides to stop. Annan later flew to the region."
+    assert actor_of(nlp, gazetteer, text, "Annan", occurrence=1) == "UN"
+    assert (
+        actor_of(
+            nlp, gazetteer, "Analysts at the International Crisis Group disagreed.", "the International Crisis Group"
+        )
+        == "EXPERT"
+    )

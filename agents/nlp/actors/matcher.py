@@ -265,6 +265,8 @@ def noun_forms(lemmas: list[str]) -> list[str]:
         forms.add(lemma)
         if lemma in IRREGULAR_PLURALS:
             forms.add(IRREGULAR_PLURALS[lemma])
+        elif lemma.endswith("man"):  # spokesman -> spokesmen, fisherman -> fishermen
+            forms.add(lemma[:-3] + "men")
         elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
             forms.add(lemma[:-1] + "ies")
         elif lemma.endswith(("s", "sh", "ch", "x")):
