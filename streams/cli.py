@@ -42,11 +42,13 @@ def existing_path(value: str) -> str:
 def cmd_worker(args: argparse.Namespace) -> int:
     from streams.topics import ensure_topics
     from streams.worker.faust_compat import DeadlineWorker
+    from streams.worker.log_limits import limit_kafka_client_logs
     from streams.worker.topology import build_worker
 
     settings = get_settings()
     ensure_topics(settings)
     worker = build_worker(settings)
+    limit_kafka_client_logs()
     DeadlineWorker(worker.app, loglevel=settings.log_level).execute_from_commandline()
     return 0
 

@@ -95,6 +95,9 @@ def test_broker_killed_mid_replay_and_restarted_loses_nothing_and_counts_nothing
         assert replaying.wait(timeout=240) == 0, "sitrep replay rides out the outage (kafka-python retries)"
         assert_every_article_enriched_and_counted_once(namespace)
         assert worker.process.poll() is None, "the same worker carried on after the outage"
+        # the client's connection errors, many a second while the broker is down, are held back to one per 30 s
+        refused = worker.log_path.read_text(errors="replace").count("Unable connect to node")
+        assert 1 <= refused <= 3, f"{refused} connection errors logged for one {OUTAGE_SECONDS} s outage"
     finally:
         if replaying.poll() is None:
             replaying.kill()
