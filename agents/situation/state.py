@@ -135,10 +135,6 @@ def report_from_article(article: EnrichedArticle, parties: frozenset[str]) -> Re
     return Report.from_list(article.article_id, item)
 
 
-def same_claims(a: list[ClaimEvidence], b: list[ClaimEvidence] | None) -> bool:
-    return b is not None and len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
 def near_duplicates(a: Report, b: Report) -> bool:
     """Same text (fingerprint or the enrich stage's duplicate mark), or nearly the same content words."""
     if a.fingerprint is not None and a.fingerprint == b.fingerprint:
@@ -181,6 +177,7 @@ class SituationState:
         self.latest: tuple[float, str, str] | None = None  # (t, article id, published_at) of the latest report
         self.dirty: set[int] = set()  # buckets changed since the last take_changes()
         self.comparable: set[int] = set()  # buckets whose reports still keep their content terms
+        self.groups: indicators.ClaimGroups | None = None  # the kept claims grouped, until the reports change
 
     # ---- updating ---------------------------------------------------------------------------------------------
     def add(self, article: EnrichedArticle) -> Outcome:
@@ -191,6 +188,7 @@ class SituationState:
         if self.latest is not None and report.t < self.latest[0] - self.lateness:
             return Outcome.LATE
         report, recopied = self.link_copies(report)
+        self.groups = None
         hour = hour_of(report.t)
         self.buckets.setdefault(hour, {})[report.article_id] = report
         self.dirty.add(hour)
@@ -245,19 +243,10 @@ class SituationState:
         return hour_of(self.latest[0] - self.horizon) + math.ceil(self.reach_back / HOUR)
 
     def fill_hourly(self) -> None:
-        claims, groups = None, []
-        recent_claims, recent_groups = None, []
         for hour in range(self.first_alert_hour(), hour_of(self.latest[0])):
             if hour in self.hourly:
                 continue
-            end = (hour + 1) * HOUR
-            inside = self.claims_between(end - MAIN_WINDOW, end)
-            if not same_claims(inside, claims):  # consecutive hours often hold the same claims: group them once
-                claims, groups = inside, indicators.corroborate(inside)
-            recent = self.claims_between(end - self.reach_back, end - MAIN_WINDOW)
-            if not same_claims(recent, recent_claims):
-                recent_claims, recent_groups = recent, indicators.corroborate(recent)
-            window = indicators.weigh(groups, end, MAIN_WINDOW, recent_groups, self.parameters)
+            window = self.window((hour + 1) * HOUR, MAIN_WINDOW)
             self.hourly[hour] = (
                 round(window.escalation_index, 6),
                 round(window.escalation_index_low, 6),
@@ -272,8 +261,12 @@ class SituationState:
             found.extend(r for r in self.buckets.get(hour, {}).values() if start <= r.t <= end)
         return found
 
-    def claims_between(self, start: float, end: float) -> list[ClaimEvidence]:
-        return [c for r in self.reports_between(start, end) if r.t > start for c in r.claims]
+    def claim_groups(self) -> indicators.ClaimGroups:
+        """Every kept claim, grouped once per change of the reports; each window's groups are cut from these."""
+        if self.groups is None:
+            claims = [c for reports in self.buckets.values() for r in reports.values() for c in r.claims]
+            self.groups = indicators.ClaimGroups(claims)
+        return self.groups
 
     def snapshot(self) -> SituationSnapshot:
         if self.latest is None:
@@ -305,8 +298,10 @@ class SituationState:
         )
 
     def window(self, as_of: float, seconds: float) -> WindowIndicators:
-        claims = self.claims_between(as_of - seconds - self.parameters.recent_days * DAY, as_of)
-        return indicators.evaluate(claims, as_of, seconds, self.parameters)
+        """Indicators of (as_of - seconds, as_of], read against the recent days before it."""
+        groups, start = self.claim_groups(), as_of - seconds
+        recent = groups.between(start - self.parameters.recent_days * DAY, start)
+        return indicators.weigh(groups.between(start, as_of), as_of, seconds, recent, self.parameters)
 
     def reach(self, as_of: float, seconds: float) -> tuple[int, int]:
         """Articles in the window (copies included) and distinct outlets of its original reports."""

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.situation.estimate import DEFAULT_PARAMETERS
-from agents.situation.indicators import alert_level, balance, evaluate
+from agents.situation.indicators import ClaimGroups, alert_level, balance, corroborate, evaluate
 from tests.unit.situation_builders import CONTENTS, T0, article, claim, evidence, new_state
 
 DAY = 24 * 3600.0
@@ -113,6 +113,20 @@ def test_indicators_do_not_depend_on_the_order_of_the_evidence(items, rng):
     shuffled = list(items)
     rng.shuffle(shuffled)
     assert evaluate(items, AS_OF, DAY) == evaluate(shuffled, AS_OF, DAY)
+
+
+@given(evidence_lists(), st.lists(st.tuples(st.floats(-RECENT_HOURS, 24.0), st.floats(0.0, 30.0)), max_size=6))
+def test_groups_cut_to_a_window_are_the_groups_of_its_claims(items, windows):
+    groups = ClaimGroups(items)
+    for start_hours, length in windows:
+        start = AS_OF - DAY + start_hours * 3600.0
+        end = start + length * 3600.0
+        expected = corroborate(c for c in items if start < c.t <= end)
+        cut = groups.between(start, end)
+        assert len(cut) == len(expected)
+        assert {g.members: (g.weight, g.sources, g.representative) for g in cut} == {
+            g.members: (g.weight, g.sources, g.representative) for g in expected
+        }
 
 
 @given(evidence_lists(min_size=1, window_only=True))
