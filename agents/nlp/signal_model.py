@@ -35,7 +35,8 @@ class RuleView:
     category: str
     negated: bool
     hedged: bool
-    evidence: tuple[tuple[str, bool], ...] = ()  # (category, negated) of every lexicon term found in the claim
+    # (category, negated, backgrounded) of every lexicon term found in the claim
+    evidence: tuple[tuple[str, bool, bool], ...] = ()
 
     @property
     def recognised(self) -> bool:
@@ -53,7 +54,10 @@ def claim_features(content: Span, cue: str | None, kind: str, rules: RuleView) -
         features += ["rule_negated", f"rule_negated={rules.signal}"]
     if rules.hedged:
         features.append("rule_hedged")
-    features += [f"term={category}{'_negated' if negated else ''}" for category, negated in rules.evidence]
+    features += [
+        f"{'setting' if backgrounded else 'term'}={category}{'_negated' if negated else ''}"
+        for category, negated, backgrounded in rules.evidence
+    ]
     tokens = [token for token in content if not (token.is_punct or token.is_space)]
     if not tokens:
         return features

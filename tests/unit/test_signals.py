@@ -157,6 +157,24 @@ def test_concession_before_but_gives_way_to_the_main_point(read):
     assert reading.signal == "de-escalation" and not reading.negated
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fresh clashes erupted on the outskirts of the capital shortly after the summit ended.",
+        "The offensive would go on until the shelling of its villages stopped.",
+        # misparsed: the main clause hangs under "announced", the subordinate clause's verb
+        "Rockets were fired at the border town late on Sunday, hours after the ceasefire was announced.",
+    ],
+)
+def test_an_easing_step_in_the_setting_of_a_claim_gives_way_to_what_happened(read, sentence):
+    assert read(sentence).signal == "escalation"
+
+
+def test_a_term_only_in_the_setting_still_reads(read):
+    reading = read("Since the truce began, both armies have stayed in their positions.")
+    assert reading.signal == "de-escalation"
+
+
 def test_coordinated_deterrence_and_diplomacy_is_neutral(read):
     sentence = "The leaders agreed to pursue deterrence and diplomacy."
     reading = read(sentence, "to pursue deterrence and diplomacy", "agree", "USA_GOV")

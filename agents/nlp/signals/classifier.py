@@ -48,10 +48,11 @@ class Match:
     term_negators: bool  # the matched term itself contains a negator ("no threats", "not planning anything")
     conceded: bool  # before a contrast ("X can't go on, but I would suggest Y"): the main point is after it
     negated: bool = False  # a negator or a verb of undoing governs the anchor
+    backgrounded: bool = False  # in a circumstantial clause or phrase ("hours after the truce began")
 
     @property
-    def rank(self) -> tuple[bool, int, int, int]:
-        return self.conceded, -self.rule.priority, self.depth, self.rule_index
+    def rank(self) -> tuple[bool, bool, int, int, int]:
+        return self.conceded, self.backgrounded, -self.rule.priority, self.depth, self.rule_index
 
 
 class SignalClassifier:
@@ -106,7 +107,7 @@ class SignalClassifier:
             category, signal, negated = self._cue_only_reading(negators, cue)
             anchor = content.root if len(content) else None
         category, signal = self._speech_act(category, signal, cue, question, anchor, content)
-        evidence = tuple(sorted({(candidate.rule.category, candidate.negated) for candidate in candidates}))
+        evidence = tuple(sorted({(c.rule.category, c.negated, c.backgrounded) for c in candidates}))
         view = RuleView(signal, category, negated, hedged, evidence)
         return RuledReading(view, match, anchor, market is not None)
 
@@ -151,10 +152,32 @@ class SignalClassifier:
                     continue  # "no one should doubt ...": the double negative carries what it governs
                 term_negators = any(self.modality.is_negator(token) for token in heads)
                 conceded = contrast is not None and anchor.i < contrast
+                depth = head_depth(anchor, content)
+                backgrounded = self._backgrounded(anchor, content)
                 candidates.append(
-                    Match(rule_index, rule, anchor, head_depth(anchor, content), term_negators, conceded, negated)
+                    Match(rule_index, rule, anchor, depth, term_negators, conceded, negated, backgrounded)
                 )
         return candidates
+
+    def _backgrounded(self, anchor: Token, content: Span) -> bool:
+        """The anchor sits in a circumstantial clause ("... after the ceasefire took effect") or phrase ("despite
+        the talks") of the claim: it sets the scene of what the claim says happened."""
+        below = None  # the token of the chain under `token`
+        for token in head_chain(anchor, content):
+            if token.i == content.root.i:
+                # A root with its own subordinator is a misparse that hung the main clause under the setting
+                # ("Rockets were fired, hours after the truce was announced"): only that main clause is foreground.
+                return self._subordinate(token) and (below is None or below.dep_ != "ccomp")
+            if token.dep_ == "advcl" and self._subordinate(token):
+                return True
+            head = token.head
+            if token.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in self.lexicon.background_prepositions:
+                return True
+            below = token
+        return False
+
+    def _subordinate(self, verb: Token) -> bool:
+        return any(child.dep_ == "mark" and child.lower_ in self.lexicon.background_markers for child in verb.children)
 
     @staticmethod
     def _rule_applies(rule: Rule, forms: frozenset[str], cue: str | None, words: int) -> bool:

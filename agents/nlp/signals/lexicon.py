@@ -138,6 +138,11 @@ class StanceSection(Schema):
     sides: dict[str, list[str]]
 
 
+class BackgroundSection(Schema):
+    clause_markers: list[str]  # subordinators of a circumstantial clause
+    prepositions: list[str]  # heads of a circumstantial phrase
+
+
 class SignalsFile(Schema):
     """data/signals.yaml (docs/signals.md)."""
 
@@ -145,6 +150,7 @@ class SignalsFile(Schema):
     categories: dict[str, CategorySpec]
     cues: CueSets
     contrast: list[str]
+    background: BackgroundSection
     demand_heads: list[str]
     rules: list[RuleSpec]
     markets: MarketsSection
@@ -190,6 +196,8 @@ class SignalLexicon:
             for term in rule.terms:
                 self.term_index.setdefault(term[0], []).append((index, term))
         self.contrast_words = _words(data.contrast)
+        self.background_markers = _words(data.background.clause_markers)
+        self.background_prepositions = _words(data.background.prepositions)
         self.demand_heads = _words(data.demand_heads)
         markets = data.markets
         self.market_risk = _words(markets.instruments.risk)
