@@ -32,4 +32,3 @@ FEED_LAST_SUCCESS = Gauge(
 FEED_FAILURES = Gauge(
     "sitrep_feed_consecutive_failures", "Failed polls in a row (0 after a success)", ["feed"], registry=REGISTRY
 )
-
