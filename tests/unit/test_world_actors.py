@@ -139,6 +139,14 @@ def test_without_a_dateline_an_office_belongs_to_the_country_in_focus(nlp, gazet
     assert actor_of(nlp, gazetteer, tie, "The minister") is None
 
 
+def test_a_sentence_that_opens_on_its_place_moves_the_office_there(nlp, gazetteer):
+    text = "Kenya's foreign ministry welcomed the offer. In Mogadishu, the foreign ministry rejected it as a ploy."
+    assert actor_of(nlp, gazetteer, text, "the foreign ministry") == "SOM_GOV"
+    # without the opening place the office still refers back
+    back = "Kenya's foreign ministry welcomed the offer. Later, the foreign ministry repeated it in a statement."
+    assert actor_of(nlp, gazetteer, back, "the foreign ministry") == "KEN_GOV"
+
+
 @pytest.mark.parametrize(
     "text, demonym, code",
     [

@@ -145,6 +145,9 @@ class ArticleActors:
                 code = self.complement_code(child)
                 if code is not None:
                     return self.gazetteer.code_for_role(role_class, code)
+        place = self.opening_place(role) if role_class in ("government", "military") else None
+        if place is not None:
+            return self.gazetteer.code_for_role(role_class, place)
         definite = any(child.dep_ == "det" and child.lower_ in DEFINITE for child in role.lefts)
         if definite and role.lemma_.lower() not in self.gazetteer.no_antecedent:
             earlier = self.antecedent(role)
@@ -160,6 +163,18 @@ class ArticleActors:
             return None
         country = self.home or self.country_in_focus(role)
         return None if country is None else self.gazetteer.code_for_role(role_class, country)
+
+    def opening_place(self, role: Token) -> str | None:
+        """The country of a sentence that opens on its place ("In New Delhi, the foreign ministry said ..."): the
+        wire's way of moving the story to the other side, stronger than a mention of the office before."""
+        opening = role.sent[0]
+        if opening.lower_ != "in" or opening.dep_ != "prep":
+            return None
+        for token in opening.subtree:
+            form = self.forms.get(token.i)
+            if form is not None and token.i < role.i and form.kind not in PERSON_KINDS:
+                return self.gazetteer.country_of_code(form.code)
+        return None
 
     def country_in_focus(self, before: int) -> str | None:
         """The country named last in this sentence or the two before it, else the one named most often so far (none
