@@ -139,6 +139,38 @@ def test_without_a_dateline_an_office_belongs_to_the_country_in_focus(nlp, gazet
     assert actor_of(nlp, gazetteer, tie, "The minister") is None
 
 
+@pytest.mark.parametrize(
+    "text, later, code",
+    [
+        # the name in apposition to its title
+        (
+            "Chad's President Idriss Deby declared a state of emergency. Deby said the rebels had fled.",
+            "Deby",
+            "TCD_GOV",
+        ),
+        # a lone surname that NER does not tag again
+        (
+            "French President Francois Hollande landed in Bangui. Hollande said the troops would stay.",
+            "Hollande",
+            "FRA",
+        ),
+        # names shortened to their first part
+        (
+            "Ethiopian Prime Minister Tesfaye Bekele greeted the envoys. Tesfaye said the dam would be finished.",
+            "Tesfaye",
+            "ETH_GOV",
+        ),
+        (
+            "Somali President Hassan Ali Warsame addressed lawmakers. Hassan Ali said the deal was void.",
+            "Hassan Ali",
+            "SOM_GOV",
+        ),
+    ],
+)
+def test_a_name_coded_by_its_title_is_referred_back_to(nlp, gazetteer, text, later, code):
+    assert actor_of(nlp, gazetteer, text, later, occurrence=1) == code
+
+
 def test_a_sentence_that_opens_on_its_place_moves_the_office_there(nlp, gazetteer):
     text = "Kenya's foreign ministry welcomed the offer. In Mogadishu, the foreign ministry rejected it as a ploy."
     assert actor_of(nlp, gazetteer, text, "the foreign ministry") == "SOM_GOV"

@@ -83,8 +83,8 @@ class ArticleActors:
         for mention in {m for m in self.forms.values() if m.kind in PERSON_KINDS}:
             for i in range(mention.start, mention.end):
                 self.people[i] = mention.code
-            if mention.kind == "person":
-                surnames[self.doc[mention.end - 1].text] = mention.code
+            if mention.kind == "person" and mention.end - mention.start >= 2:
+                self.add_back_references(self.doc[mention.start : mention.end], mention.code, surnames)
         return surnames
 
     def resolve_entity(self, ent: Span, ages: set[int], surnames: dict[str, str]) -> str | None:
@@ -108,8 +108,16 @@ class ArticleActors:
             for i in range(ent.start, ent.end):
                 self.people[i] = code
             if sum(t.is_alpha for t in ent) >= 2:
-                surnames.setdefault(ent[-1].text, code)
+                self.add_back_references(ent, code, surnames)
         return code
+
+    def add_back_references(self, name: Span, code: str, surnames: dict[str, str]) -> None:
+        """The forms a full name is referred back to by later in the article: its last word, and its first part,
+        as many names are shortened ("Abiy" for Abiy Ahmed, "Prayuth", "Hassan Sheikh")."""
+        surnames.setdefault(name[-1].text, code)
+        forename = name[:-1]
+        if all(t.is_title and not self.is_role(t) and (t.i not in self.forms or t.i in self.people) for t in forename):
+            surnames.setdefault(forename.text, code)
 
     def refer_back(self, ents: list[Span], codes: dict, honorifics: set[int], surnames: dict[str, str]) -> None:
         """Surnames and "Mr X" that refer back to a full name coded anywhere in the article."""
@@ -117,10 +125,19 @@ class ArticleActors:
             if self.doc[i].text in surnames:
                 self.people[i] = surnames[self.doc[i].text]
         for ent in ents:
-            if codes[(ent.start, ent.end)] is None and ent[-1].text in surnames:
-                codes[(ent.start, ent.end)] = surnames[ent[-1].text]
-                for i in range(ent.start, ent.end):
-                    self.people[i] = surnames[ent[-1].text]
+            if codes[(ent.start, ent.end)] is None:
+                code = surnames.get(ent.text) or surnames.get(ent[-1].text)
+                if code is not None:
+                    codes[(ent.start, ent.end)] = code
+                    for i in range(ent.start, ent.end):
+                        self.people[i] = code
+        # NER often misses a lone surname it tagged in the full name ("Hollande said ..." after "Francois Hollande")
+        in_entities = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
+        for token in self.doc:
+            if token.pos_ == "PROPN" and token.i not in in_entities and token.i not in self.people:
+                code = surnames.get(token.text)
+                if code is not None and token.i not in self.forms:
+                    self.people[token.i] = code
 
     def is_role(self, token: Token) -> bool:
         """A role noun that is not part of a name ("States" in "the United States" is not a role)."""
@@ -228,6 +245,11 @@ def name_from_context(ent: Span, actors: ArticleActors, ages: set[int]) -> str |
     a private person."""
     doc = ent.doc
     root = ent.root
+    head = root.head
+    if root.dep_ == "appos" and actors.is_role(head) and head.i < ent.start:  # "Chad's President, Idriss Deby"
+        code = actors.title_code(doc[head.left_edge.i : head.i + 1])
+        if code is not None:
+            return code
     if root.left_edge.i < ent.start:
         title = doc[root.left_edge.i : ent.start]
         code = actors.title_code(title)
