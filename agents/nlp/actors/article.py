@@ -116,7 +116,7 @@ class ArticleActors:
         as many names are shortened ("Abiy" for Abiy Ahmed, "Prayuth", "Hassan Sheikh")."""
         surnames.setdefault(name[-1].text, code)
         forename = name[:-1]
-        if all(t.is_title and not self.is_role(t) and (t.i not in self.forms or t.i in self.people) for t in forename):
+        if all(t.is_title and not self.is_role(t) for t in forename):
             surnames.setdefault(forename.text, code)
 
     def refer_back(self, ents: list[Span], codes: dict, honorifics: set[int], surnames: dict[str, str]) -> None:
@@ -131,12 +131,11 @@ class ArticleActors:
                     codes[(ent.start, ent.end)] = code
                     for i in range(ent.start, ent.end):
                         self.people[i] = code
-        # NER often misses a lone surname it tagged in the full name ("Hollande said ..." after "Francois Hollande")
-        in_entities = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
-        for token in self.doc:
-            if token.pos_ == "PROPN" and token.i not in in_entities and token.i not in self.people:
-                code = surnames.get(token.text)
-                if code is not None and token.i not in self.forms:
+        if surnames:  # NER often misses a lone surname it tagged in the full name ("Francois Hollande ... Hollande")
+            in_entities = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
+            for token in self.doc:
+                code = surnames.get(token.text) if token.pos_ == "PROPN" else None
+                if code is not None and token.i not in in_entities | self.people.keys() | self.forms.keys():
                     self.people[token.i] = code
 
     def is_role(self, token: Token) -> bool:
