@@ -17,6 +17,8 @@ import pycountry
 
 # A usable surface form: letters (Åland, Côte d'Ivoire), spaces, hyphens, apostrophes, dots; no "Korea, Republic of".
 PLAIN_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[.'’ -])+$")
+# The state's form before its core name: "Democratic Republic of the Congo", "Islamic Republic of Iran".
+REPUBLIC_OF = re.compile(r"^.*\bRepublic of (the )?")
 # Words that make a name a qualifier of another country's name, never the country itself.
 QUALIFIED = re.compile(r"\b(Province|part|Minor|Outlying)\b")
 
@@ -47,21 +49,35 @@ def world_countries() -> dict[str, dict]:
         if isinstance(demonym, str) and is_plain_name(demonym):
             entry["adjectives"] = [demonym]
             entry["people"] = [plural_demonym(demonym)]
+        # "Democratic Republic of the Congo" is also called by its core, "Congo" (which the shared rule below decides)
+        cores = {REPUBLIC_OF.sub("", name) for name in entry["names"] if REPUBLIC_OF.search(name)}
+        entry["names"] = sorted(set(entry["names"]) | {core for core in cores if is_plain_name(core)})
         entries[country.alpha_3] = entry
+    populations = {alpha3: population(details.get(alpha3, {})) for alpha3 in entries}
+    for form, owner in shared_forms(entries, "names", populations).items():
+        for alpha3, entry in entries.items():
+            if alpha3 != owner and form in entry["names"]:
+                entry["names"].remove(form)
+    for form, owner in shared_forms(entries, "adjectives", populations).items():
+        for alpha3, entry in entries.items():
+            if alpha3 != owner and form in entry.get("adjectives", []):
+                entry.pop("adjectives", None)
+                entry.pop("people", None)
+    return entries
+
+
+def shared_forms(entries: dict[str, dict], field: str, populations: dict[str, int]) -> dict[str, str | None]:
+    """Each form of `field` that several countries claim -> the one ten times more populous than any other, or None."""
     claimants: dict[str, list[tuple[int, str]]] = {}
     for alpha3, entry in entries.items():
-        for form in entry.get("adjectives", []):
-            claimants.setdefault(form, []).append((population(details.get(alpha3, {})), alpha3))
-    for countries in claimants.values():
-        if len(countries) < 2:
-            continue
-        countries.sort(reverse=True)
-        owner = countries[0][1] if countries[0][0] >= 10 * countries[1][0] else None
-        for _, alpha3 in countries:
-            if alpha3 != owner:
-                entries[alpha3].pop("adjectives", None)
-                entries[alpha3].pop("people", None)
-    return entries
+        for form in entry.get(field, []):
+            claimants.setdefault(form, []).append((populations[alpha3], alpha3))
+    owners = {}
+    for form, countries in claimants.items():
+        if len(countries) >= 2:
+            countries.sort(reverse=True)
+            owners[form] = countries[0][1] if countries[0][0] >= 10 * countries[1][0] else None
+    return owners
 
 
 def countryinfo_records() -> dict[str, dict]:

@@ -28,6 +28,15 @@ def test_a_shared_demonym_goes_to_the_far_larger_country_only():
     assert owners == ["FRA"]
 
 
+def test_a_core_name_shared_by_two_states_goes_to_the_far_larger_one_only(nlp, gazetteer):
+    countries = world_countries()
+    owners = [code for code, entry in countries.items() if "Congo" in entry["names"]]
+    assert owners == ["COD"]  # "Democratic Republic of the Congo" outnumbers "Republic of the Congo" ten to one
+    assert not [code for code, entry in countries.items() if "Korea" in entry["names"]]  # no state ten times larger
+    assert actor_of(nlp, gazetteer, "Congo's army said the town had fallen.", "Congo's army") == "COD"
+    assert actor_of(nlp, gazetteer, "Congo Republic's army said the border was calm.", "Congo Republic's army") == "COG"
+
+
 def test_capital_forms_and_plural_demonyms():
     assert capitals("Washington D.C.") == ["Washington", "Washington D.C."]
     assert capitals(["Kralendijk / Oranjestad"]) == ["Kralendijk", "Oranjestad"]
