@@ -54,30 +54,28 @@ def world_countries() -> dict[str, dict]:
         entry["names"] = sorted(set(entry["names"]) | {core for core in cores if is_plain_name(core)})
         entries[country.alpha_3] = entry
     populations = {alpha3: population(details.get(alpha3, {})) for alpha3 in entries}
-    for form, owner in shared_forms(entries, "names", populations).items():
-        for alpha3, entry in entries.items():
-            if alpha3 != owner and form in entry["names"]:
-                entry["names"].remove(form)
-    for form, owner in shared_forms(entries, "adjectives", populations).items():
-        for alpha3, entry in entries.items():
-            if alpha3 != owner and form in entry.get("adjectives", []):
-                entry.pop("adjectives", None)
-                entry.pop("people", None)
+    for form, alpha3 in losing_claims(entries, "names", populations):
+        entries[alpha3]["names"].remove(form)
+    for _, alpha3 in losing_claims(entries, "adjectives", populations):
+        entries[alpha3].pop("adjectives", None)
+        entries[alpha3].pop("people", None)
     return entries
 
 
-def shared_forms(entries: dict[str, dict], field: str, populations: dict[str, int]) -> dict[str, str | None]:
-    """Each form of `field` that several countries claim -> the one ten times more populous than any other, or None."""
+def losing_claims(entries: dict[str, dict], field: str, populations: dict[str, int]) -> list[tuple[str, str]]:
+    """(form, country) for each country that loses a form of `field` several countries claim: all of them but the
+    one ten times more populous than any other, if there is one."""
     claimants: dict[str, list[tuple[int, str]]] = {}
     for alpha3, entry in entries.items():
         for form in entry.get(field, []):
             claimants.setdefault(form, []).append((populations[alpha3], alpha3))
-    owners = {}
+    losing = []
     for form, countries in claimants.items():
         if len(countries) >= 2:
             countries.sort(reverse=True)
-            owners[form] = countries[0][1] if countries[0][0] >= 10 * countries[1][0] else None
-    return owners
+            kept = 1 if countries[0][0] >= 10 * countries[1][0] else 0
+            losing += [(form, alpha3) for _, alpha3 in countries[kept:]]
+    return losing
 
 
 def countryinfo_records() -> dict[str, dict]:

@@ -197,8 +197,14 @@ def evaluate(
 ) -> WindowIndicators:
     """Indicators of the window (as_of - window, as_of]; `claims` may reach back `parameters.recent_days` further,
     the recent level the estimate starts from. Each group is decayed by its latest report."""
+    return window_of(ClaimGroups(claims), as_of, window_seconds, parameters)
+
+
+def window_of(
+    groups: ClaimGroups, as_of: float, window_seconds: float, parameters: IndexParameters = DEFAULT_PARAMETERS
+) -> WindowIndicators:
+    """Indicators of the window (as_of - window, as_of] cut from `groups`, read against the recent days before it."""
     start = as_of - window_seconds
-    groups = ClaimGroups(claims)
     recent = groups.between(start - parameters.recent_days * DAY, start)
     return weigh(groups.between(start, as_of), as_of, window_seconds, recent, parameters)
 

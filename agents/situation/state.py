@@ -298,10 +298,7 @@ class SituationState:
         )
 
     def window(self, as_of: float, seconds: float) -> WindowIndicators:
-        """Indicators of (as_of - seconds, as_of], read against the recent days before it."""
-        groups, start = self.claim_groups(), as_of - seconds
-        recent = groups.between(start - self.parameters.recent_days * DAY, start)
-        return indicators.weigh(groups.between(start, as_of), as_of, seconds, recent, self.parameters)
+        return indicators.window_of(self.claim_groups(), as_of, seconds, self.parameters)
 
     def reach(self, as_of: float, seconds: float) -> tuple[int, int]:
         """Articles in the window (copies included) and distinct outlets of its original reports."""

@@ -188,16 +188,20 @@ class ArticleActors:
             return None
         for token in opening.subtree:
             form = self.forms.get(token.i)
-            if form is not None and token.i < role.i and form.kind not in PERSON_KINDS:
-                return self.gazetteer.country_of_code(form.code)
+            if form is not None and token.i < role.i:
+                return self.country_of_form(form)
         return None
+
+    def country_of_form(self, form: CodedForm) -> str | None:
+        """The country a country, capital or government form names; None for people and organisations."""
+        return self.gazetteer.country_of_code(form.code) if form.kind not in PERSON_KINDS else None
 
     def country_in_focus(self, before: int) -> str | None:
         """The country named last in this sentence or the two before it, else the one named most often so far (none
         on a tie). Measured on the team-written set, not the evaluation sets: better than either rule alone."""
         named = []  # (token index, country) of each country, capital or government form before `before`
         for form in sorted({form.start: form for form in self.forms.values()}.values(), key=attrgetter("start")):
-            country = self.gazetteer.country_of_code(form.code) if form.kind not in PERSON_KINDS else None
+            country = self.country_of_form(form)
             if country is not None and form.start < before:
                 named.append((form.start, country))
         sentence = self.doc[before].sent
