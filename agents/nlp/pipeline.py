@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from agents.dedupe import text_fingerprint
 from agents.nlp.actors import MENTION_LABEL, ActorGazetteer, in_ranges
+from agents.nlp.attribute_index import index_attribute_ruler
 from agents.nlp.claims import ClaimExtractor
 from agents.nlp.docs import remember_text
 from agents.nlp.normalise import normalise
@@ -36,8 +37,11 @@ def load_nlp(model: str) -> Language:
 
     Every trained component is used (tagger+lemmatizer for cues and terms, parser for claims, ner for actors),
     so none is disabled; `senter` is off by default in the small model and stays off (the parser segments).
+    The attribute ruler matches through dictionaries (agents.nlp.attribute_index): same annotations, less CPU.
     """
-    return spacy.load(model)
+    nlp = spacy.load(model)
+    index_attribute_ruler(nlp)
+    return nlp
 
 
 def content_terms(doc: Doc) -> list[str]:
