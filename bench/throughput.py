@@ -1,7 +1,8 @@
 """Enrichment throughput: `nlp.pipe` with one process per core against the worker end to end through the real Kafka.
 
 Same texts, same batches, same spaCy minibatch (SITREP_PARSE_BATCH_SIZE), same model. Each round times raw
-`nlp.pipe` in this process, `nlp.pipe(n_process=cores)` (the machine's limit for this model: the reference), the
+`nlp.pipe` of the stock model in this process, its `nlp.pipe(n_process=cores)` (the machine's limit for this model:
+the reference), sitrep's own load of the model (agents.nlp.pipeline.load_nlp: the attribute ruler indexed), the
 Enricher offline and a fresh worker (its own topics) end to end, back to back, so a slow spell of a shared machine hits
 all of them. Prints words/s per round, the worker/reference ratio per round with its median and spread, and the peak
 RSS of the worker with its NLP processes.
@@ -23,6 +24,9 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import spacy
+from spacy.language import Language
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,10 +55,10 @@ def rate(label: str, articles: int, words: int, seconds: float) -> float:
     return words / seconds
 
 
-def time_raw(enricher: Enricher, texts: list[str], batch_size: int, processes: int = 1) -> float:
+def time_raw(nlp: Language, texts: list[str], batch_size: int, processes: int = 1) -> float:
     """`processes` > 1: spaCy's own multiprocessing (its start-up is timed too, as the worker's batches are)."""
     started = time.perf_counter()
-    list(enricher.nlp.pipe(texts, batch_size=batch_size, n_process=processes))
+    list(nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     return time.perf_counter() - started
 
 
@@ -105,7 +109,9 @@ def main() -> None:
     settings = Settings(batch_size=args.batch_size)
     enricher = build_enricher(settings.nlp)
     enricher.enrich([Article.model_validate(r) for r in corpus(5, -1)])  # warm-up
-    raw, reference, offline = [], [], []
+    stock = spacy.load(settings.spacy_model)
+    list(stock.pipe(r["text"] for r in corpus(5, -1)))
+    raw, reference, indexed, offline = [], [], [], []
     workers = list(itertools.product(args.nlp_processes, args.batches_in_flight))  # (NLP processes, batches in flight)
     streamed: dict[tuple[int, int], list[float]] = {worker: [] for worker in workers}
     rss: dict[tuple[int, int], list[int]] = {worker: [] for worker in workers}
@@ -117,10 +123,12 @@ def main() -> None:
             f"round {round_number + 1}: {len(texts)} articles, {words} words, batch size {args.batch_size} "
             f"(spaCy minibatch {enricher.parse_batch_size})"
         )
-        seconds = time_raw(enricher, texts, enricher.parse_batch_size)
+        seconds = time_raw(stock, texts, enricher.parse_batch_size)
         raw.append(rate("raw nlp.pipe, 1 process", len(texts), words, seconds))
-        seconds = time_raw(enricher, texts, enricher.parse_batch_size, processes=cores)
+        seconds = time_raw(stock, texts, enricher.parse_batch_size, processes=cores)
         reference.append(rate(f"raw nlp.pipe, {cores} processes", len(texts), words, seconds))
+        seconds = time_raw(enricher.nlp, texts, enricher.parse_batch_size)
+        indexed.append(rate("sitrep's nlp.pipe, 1 process", len(texts), words, seconds))
         articles = [Article.model_validate(r) for r in records]
         seconds = time_enricher(enricher, articles, args.batch_size)
         offline.append(rate("Enricher.enrich (offline, 1 process)", len(texts), words, seconds))
@@ -129,10 +137,15 @@ def main() -> None:
             streamed[worker].append(rate(worker_label(*worker), len(texts), words, seconds))
             print(f"    / nlp.pipe with {cores} processes: {streamed[worker][-1] / reference[-1]:.2f}")
             rss[worker].append(peak)
-    medians = [statistics.median(runs) for runs in (raw, reference, offline)]
+    medians = [statistics.median(runs) for runs in (raw, reference, indexed, offline)]
     print(f"model {settings.spacy_model}; medians of {args.rounds} rounds (words/s):")
-    print("  raw {:.0f}   raw on {} cores {:.0f}   Enricher {:.0f}".format(medians[0], cores, *medians[1:]))
-    print(f"  enrich/raw in one process {medians[2] / medians[0]:.2f}")
+    print(
+        "  raw {:.0f}   raw on {} cores {:.0f}   sitrep's nlp {:.0f}   Enricher {:.0f}".format(
+            medians[0], cores, *medians[1:]
+        )
+    )
+    print(f"  sitrep's nlp/raw in one process {medians[2] / medians[0]:.2f}")
+    print(f"  enrich/raw in one process {medians[3] / medians[0]:.2f}")
     for worker, runs in streamed.items():
         ratios = sorted(w / r for w, r in zip(runs, reference, strict=True))
         each = ", ".join(f"{r:.2f}" for r in ratios)
