@@ -349,3 +349,27 @@ def test_a_rule_naming_an_unknown_category_is_refused(tmp_path: Path):
 def test_crisis_vocabulary_beyond_one_war(read, sentence, content, cue, expected):
     reading = read(sentence, content, cue) if content else read(sentence)
     assert (reading.category, reading.signal) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The border guard would not allow any incursion into its waters.",
+        "The council will not accept foreign troops on its soil beyond the deadline.",
+        "The militia will keep fighting until the last of the convoys has gone.",
+    ],
+)
+def test_refusing_to_give_way_or_vowing_to_fight_on_is_a_threat(read, sentence):
+    reading = read(sentence, cue="say", speaker="AZE_GOV")
+    assert (reading.category, reading.signal) == ("ATTACK_THREAT", "escalation")
+
+
+def test_a_negated_permission_over_a_clause_passes_on_to_the_clause(read):
+    """The refusal is about joining, not a threat: the clause decides (here, nothing)."""
+    reading = read("The alliance will not allow the two republics to join as members.", cue="say", speaker="NATO")
+    assert reading.category != "ATTACK_THREAT"
+
+
+def test_fighting_a_social_ill_is_no_threat(read):
+    reading = read("The new cabinet will fight corruption in the customs service.", cue="say", speaker="KEN_GOV")
+    assert reading.signal != "escalation"

@@ -19,6 +19,7 @@ ESCALATION, DEESCALATION, NEUTRAL = "escalation", "de-escalation", "neutral"
 DIALOGUE_CATEGORIES = frozenset({"DIPLOMACY_CONTINUE", "NEGOTIATION_OFFER", "CEASEFIRE", "HUMANITARIAN_CORRIDOR"})
 QUESTION_NEUTRALISED = frozenset({"DIPLOMACY_CONTINUE", "NEGOTIATION_OFFER", "REASSURANCE", "OTHER"})
 NOMINAL = frozenset({"NOUN", "PROPN"})
+CLAUSAL_COMPLEMENTS = frozenset({"xcomp", "ccomp"})  # a verb's clause: "allow them [to join]", "deny [that it fired]"
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class SignalClassifier:
                 negated = self.modality.negated(anchor, content, negators)
                 if rule.requires_negation and not negated:
                     continue
-                if negated and anchor.lemma_.lower() in self.lexicon.transparent_heads:
+                if negated and self._transparent(anchor, rule):
                     continue  # "no one should doubt ...": the double negative carries what it governs
                 term_negators = any(self.modality.is_negator(token) for token in heads)
                 conceded = contrast is not None and anchor.i < contrast
@@ -158,6 +159,14 @@ class SignalClassifier:
                     Match(rule_index, rule, anchor, depth, term_negators, conceded, negated, backgrounded)
                 )
         return candidates
+
+    def _transparent(self, anchor: Token, rule: Rule) -> bool:
+        """A negated transparent head passes its negation on to the event it governs. A rule that wants the negation
+        of such a head reads it only when it governs no clause: "will not allow any incursion" refuses, "will not
+        allow Ukraine to join" is about joining."""
+        if anchor.lemma_.lower() not in self.lexicon.transparent_heads:
+            return False
+        return not rule.requires_negation or any(child.dep_ in CLAUSAL_COMPLEMENTS for child in anchor.children)
 
     def _backgrounded(self, anchor: Token, content: Span) -> bool:
         """The anchor sits in a circumstantial clause ("... after the ceasefire took effect") or phrase ("despite
