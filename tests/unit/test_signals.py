@@ -373,3 +373,15 @@ def test_a_negated_permission_over_a_clause_passes_on_to_the_clause(read):
 def test_fighting_a_social_ill_is_no_threat(read):
     reading = read("The new cabinet will fight corruption in the customs service.", cue="say", speaker="KEN_GOV")
     assert reading.signal != "escalation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A patrol aircraft had violated the country's airspace near the northern border.",
+        "The navy reported an intrusion into its territorial waters overnight.",
+        "Two regional airports were closed to civilian flights on Friday.",
+    ],
+)
+def test_a_breach_of_airspace_or_waters_and_closed_airports_point_up(read, sentence):
+    assert read(sentence).signal == "escalation"
