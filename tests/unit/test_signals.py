@@ -385,3 +385,15 @@ def test_fighting_a_social_ill_is_no_threat(read):
 )
 def test_a_breach_of_airspace_or_waters_and_closed_airports_point_up(read, sentence):
     assert read(sentence).signal == "escalation"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Regional stock markets were little changed on Monday.", "Oil prices held steady in early trade."]
+)
+def test_markets_without_a_direction_are_neutral(read, sentence):
+    reading = read(sentence)
+    assert (reading.category, reading.signal) == ("MARKET_REACTION", "neutral")
+
+
+def test_a_truce_holding_steady_is_no_market(read):
+    assert read("The truce held steady along the whole front.").signal == "de-escalation"

@@ -142,7 +142,7 @@ class SignalClassifier:
                 if not found:
                     continue
                 heads = [matched.head for matched in found]
-                anchor = heads[0] if len(heads) == 1 else min(heads, key=lambda token: head_depth(token, None))
+                anchor = top_head(found)
                 potential = rule.mode == "potential"
                 if rule.mode is not None and potential != self.modality.is_potential(anchor, content, cue):
                     continue
@@ -293,19 +293,31 @@ class SignalClassifier:
         return magnitude if signal == ESCALATION else -magnitude
 
     def _market_reading(self, units: Sequence[Unit]) -> str | None:
-        """Signal of a price move on the news: risk assets up (or havens down) = easing; the reverse = escalation."""
+        """Signal of a price move on the news: risk assets up (or havens down) = easing; the reverse = escalation;
+        no move (steady, little changed) = neutral."""
         instruments = [(unit.head, unit.forms) for unit in units if unit.forms & self.lexicon.market_instruments]
         if not instruments:
             return None
-        ups, downs = self.lexicon.market_up, self.lexicon.market_down
         moves = sorted(
-            [(found[0].head.i, +1, found[0].head) for term in ups for found in find_term(term, units, 0)]
-            + [(found[0].head.i, -1, found[0].head) for term in downs for found in find_term(term, units, 0)]
+            (move.i, direction, move)
+            for direction, terms in (
+                (+1, self.lexicon.market_up),
+                (-1, self.lexicon.market_down),
+                (0, self.lexicon.market_flat),
+            )
+            for term in terms
+            for move in (top_head(found) for found in find_term(term, units, 0))
         )
         for _, direction, move in moves:
             for instrument, forms in instruments:
                 if not related(instrument, move):
                     continue
                 risk_up = direction if forms & self.lexicon.market_risk else -direction
-                return DEESCALATION if risk_up > 0 else ESCALATION
+                return NEUTRAL if not risk_up else DEESCALATION if risk_up > 0 else ESCALATION
         return None
+
+
+def top_head(found: Sequence[Unit]) -> Token:
+    """The word of a matched term that heads the others (the term's anchor in the parse)."""
+    heads = [unit.head for unit in found]
+    return heads[0] if len(heads) == 1 else min(heads, key=lambda token: head_depth(token, None))

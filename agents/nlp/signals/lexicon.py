@@ -105,6 +105,7 @@ class MarketsSection(Schema):
     instruments: Instruments
     up: list[str]
     down: list[str]
+    flat: list[str]
 
 
 class NegationSection(Schema):
@@ -205,6 +206,7 @@ class SignalLexicon:
         self.market_instruments = self.market_risk | self.market_haven
         self.market_up = _terms(markets.up)
         self.market_down = _terms(markets.down)
+        self.market_flat = _terms(markets.flat)
         negation = data.negation
         self.negation_deps = _words(negation.dependency)
         self.negator_determiners = _words(negation.determiners)
