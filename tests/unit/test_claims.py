@@ -247,3 +247,25 @@ def test_an_appeal_keeps_its_conjoined_steps(extract):
         extract("The envoy urged both countries to show restraint and to settle their differences peacefully.")
     )
     assert claim.content == "both countries to show restraint and to settle their differences peacefully"
+
+
+def test_a_reporting_verb_coordinated_in_the_reported_clause_is_a_speech_act_of_its_own(extract):
+    """The parser hangs "and called on ..." on the reported clause's verb; the speaker does the calling."""
+    claims = extract(
+        "The foreign ministry said it was suspending all accords with its neighbour and called on "
+        "regional leaders to condemn the raid."
+    )
+    assert [(c.cue, c.content, c.speaker_text) for c in claims] == [
+        ("say", "it was suspending all accords with its neighbour", "The foreign ministry"),
+        ("call", "regional leaders to condemn the raid", "The foreign ministry"),
+    ]
+
+
+def test_a_coordinated_verb_with_a_subject_of_its_own_stays_in_the_reported_clause(extract):
+    claim = only(extract("The mayor said the shops had reopened and residents told of a quiet night."))
+    assert claim.content == "the shops had reopened and residents told of a quiet night"
+
+
+def test_a_call_on_someone_includes_whom_it_addresses(extract):
+    claim = only(extract("The United Nations called on both militias to release the hostages."))
+    assert (claim.cue, claim.content) == ("call", "both militias to release the hostages")

@@ -131,6 +131,20 @@ def subtree_span(head: Token, speech_verbs: frozenset[str]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
+def coordinated_predicates(head: Token) -> list[Token]:
+    """The verbs coordinated after a clause's head by a conjunction ("was suspending the accords [and] called on
+    ...", "had no plans to hold the town [and] were ready to talk")."""
+    coordinators = [child.i for child in head.children if child.dep_ == "cc" and child.i > head.i]
+    return [
+        child
+        for child in head.children
+        if child.dep_ == "conj"
+        and child.pos_ in ("VERB", "AUX")
+        and same_line(head, child)
+        and any(head.i < cc < child.left_edge.i + 1 for cc in coordinators)
+    ]
+
+
 def without_possessive(span: Span) -> Span:
     end = span.end
     while end > span.start + 1 and span.doc[end - 1].tag_ == "POS":

@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from agents.nlp.claims.clauses import (
     CLAUSE_SUBJECT_DEPS,
     clause_span,
+    coordinated_predicates,
     has_that,
     is_content_clause,
     same_line,
@@ -22,6 +23,8 @@ from agents.nlp.claims.quotes import covered_share, trimmed
 from agents.nlp.claims.speakers import Speakers
 from agents.nlp.claims.state import ArticleState, Draft
 from agents.nlp.docs import root_depths
+
+ADDRESSING = frozenset({"on", "upon", "to"})  # prepositions naming whom a call or appeal is addressed to
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,9 @@ class ReportedSpeech:
         subject = self.speakers.subject_of(verb)
         if subject is None or any(child.dep_ == "neg" for child in verb.children):
             return  # "the ministry did not disclose where …" is the outlet's caveat, not a speech act
-        spans = self._verb_contents(verb, lemma in self.lexicon.clausal_only_verbs)
-        spans = [(max(s, sent.start_char), min(e, sent.end_char)) for s, e in spans]
-        spans = [(s, e) for s, e in (trimmed(state.text, *span) for span in spans) if e > s]
+        spans = self._kept(self._verb_contents(verb, lemma in self.lexicon.clausal_only_verbs), sent, quoted, state)
         if verb.dep_ != "parataxis":  # a parenthetical cue sits inside the clause it reports
             spans = [(s, e) for s, e in spans if not s <= subject.idx < e]
-        spans = [span for span in spans if covered_share(span, quoted) < 0.5]
         if not spans:
             return
         speaker = self.speakers.speaker_of(verb, state)
@@ -81,22 +81,60 @@ class ReportedSpeech:
         state.used_cues.add(verb.i)
         for start, end in spans:
             yield Draft(start, end, "indirect", lemma, speaker)
+        # "said it was suspending the accords and called on its neighbours to ...": a second speech act of the speaker
+        for cue in self._coordinated_cues(verb):
+            cue_lemma = cue.lemma_.lower()
+            state.used_cues.add(cue.i)
+            contents = self._verb_contents(cue, cue_lemma in self.lexicon.clausal_only_verbs)
+            for start, end in self._kept(contents, sent, quoted, state):
+                yield Draft(start, end, "indirect", cue_lemma, speaker)
 
-    def _verb_contents(self, verb: Token, clausal_only: bool) -> list[tuple[int, int]]:
-        """Content spans of a reporting verb: each that-clause, else its infinitive, object or prepositional phrase."""
-        clauses = [
+    @staticmethod
+    def _kept(spans: list[tuple[int, int]], sent: Span, quoted: set[int], state: ArticleState) -> list[tuple[int, int]]:
+        """Content spans cut to the sentence and trimmed; none that is mostly inside a quotation."""
+        spans = [(max(s, sent.start_char), min(e, sent.end_char)) for s, e in spans]
+        spans = [(s, e) for s, e in (trimmed(state.text, *span) for span in spans) if e > s]
+        return [span for span in spans if covered_share(span, quoted) < 0.5]
+
+    def _verb_clauses(self, verb: Token) -> list[Token]:
+        """The that-clauses a reporting verb governs (on its line; one before it needs a subject of its own)."""
+        return [
             child
             for child in verb.children
             if child.dep_ == "ccomp"
             and same_line(child, verb)
             and (child.i > verb.i or any(c.dep_ in CLAUSE_SUBJECT_DEPS for c in child.children))
         ]
+
+    def _coordinated_cues(self, verb: Token) -> list[Token]:
+        """Reporting verbs coordinated inside the verb's that-clauses."""
+        return [cue for clause in self._verb_clauses(verb) for cue in self._clause_cues(clause)]
+
+    def _clause_cues(self, clause: Token) -> list[Token]:
+        """Reporting verbs with no subject of their own coordinated after a that-clause's verb: the parser hangs
+        "and urged ..." on the reported clause, although the speaker does the urging (a speech act of its own)."""
+        return [
+            predicate
+            for predicate in coordinated_predicates(clause)
+            if predicate.lemma_.lower() in self.lexicon.speech_verbs
+            and not any(child.dep_ in CLAUSE_SUBJECT_DEPS for child in predicate.children)
+        ]
+
+    def _verb_contents(self, verb: Token, clausal_only: bool) -> list[tuple[int, int]]:
+        """Content spans of a reporting verb: each that-clause, else its infinitive, object or prepositional phrase.
+        A that-clause ends before a reporting verb coordinated with it (`_clause_cues`)."""
         spans = []
-        for clause in clauses:
+        for clause in self._verb_clauses(verb):
             own_that = [conj for conj in clause.conjuncts if conj.i > clause.i and has_that(conj)]
+            cues = self._clause_cues(clause)
             if own_that:
                 spans.append(clause_span(clause))
                 spans.extend(clause_span(conj) for conj in own_that)
+            elif cues:
+                start, end = subtree_span(clause, self.lexicon.speech_verbs)
+                cut = min(cue.left_edge.idx for cue in cues)
+                coordinator = max(tok.idx for tok in clause.children if tok.dep_ == "cc" and tok.idx < cut)
+                spans.append((start, min(end, coordinator)))
             else:
                 spans.append(subtree_span(clause, self.lexicon.speech_verbs))
         # "said he had no plans …, but that he would …": the parser may hang the second that-clause on the cue
@@ -108,6 +146,9 @@ class ReportedSpeech:
         right = [child for child in verb.children if child.i > verb.i]
         infinitive = next((child for child in right if child.dep_ == "xcomp"), None)
         obj = next((child for child in right if child.dep_ in ("dobj", "dative")), None)
+        if obj is None:  # "called on both sides to ...", "appealed to the rebels to ...": whom the call addresses
+            addressees = (addressee for child in right if self._addressing(child) for addressee in self._pobjs(child))
+            obj = next(addressees, None)
         if infinitive is not None:
             first = obj if obj is not None and obj.i < infinitive.i else infinitive
             # "urged both sides to show restraint and settle their differences": the conjoined steps belong to it
@@ -125,9 +166,17 @@ class ReportedSpeech:
         last = max((child for child in kept), key=lambda child: child.i).right_edge
         return [(verb.idx, last.idx + len(last))]
 
+    @staticmethod
+    def _addressing(preposition: Token) -> bool:
+        return preposition.dep_ == "prep" and preposition.lower_ in ADDRESSING
+
+    @staticmethod
+    def _pobjs(preposition: Token) -> list[Token]:
+        return [child for child in preposition.children if child.dep_ == "pobj"]
+
     def _to_a_step(self, preposition: Token) -> bool:
         """ "agreed to a ceasefire", "committed to talks": "to" with a thing, not a listener ("said to reporters")."""
-        objects = [child for child in preposition.children if child.dep_ == "pobj"]
+        objects = self._pobjs(preposition)
         return bool(objects) and objects[0].pos_ == "NOUN" and not self.speakers.is_speaker_like(objects[0])
 
     def _noun_claims(
