@@ -87,6 +87,9 @@ def test_capitals_and_institutions_stand_for_governments(nlp, gazetteer, text, p
         ("Ukrainian forces were holding their positions.", "Ukrainian forces", "UKR"),
         ("British nationals were told to leave.", "British", "GBR"),
         ("British nationals were told to leave.", "British nationals", "GBR"),
+        ("A Pakistani military spokesman said the jets had returned.", "A Pakistani military spokesman", "PAK"),
+        ("Indian army officials briefed reporters.", "Indian army officials", "IND"),
+        ("A Pakistani defence ministry spokesman said so.", "A Pakistani defence ministry spokesman", "PAK_GOV"),
     ],
 )
 def test_countries_demonyms_and_armies_get_the_bare_code(nlp, gazetteer, text, phrase, code):

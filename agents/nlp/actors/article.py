@@ -27,6 +27,7 @@ class RoleCodes(Protocol):
     fixed_roles: dict[str, str]
     no_antecedent: frozenset[str]
     outside_government: frozenset[str]
+    military_roles: frozenset[str]
 
     def country_of_code(self, code: str) -> str | None: ...
 
@@ -151,6 +152,10 @@ class ArticleActors:
             return fixed
         if role_class == "government" and any(t.lower_ in self.gazetteer.outside_government for t in span):
             role_class = "people"  # "former U.S. ambassador", "Russian opposition leader": a national, not the state
+        elif role_class == "government" and any(
+            t.lemma_.lower() in self.gazetteer.military_roles for t in span if t.i < role.i
+        ):
+            role_class = "military"  # "military spokesman", "army chief": the armed forces, the state as a whole
         # the nearest modifier decides: "Lithuanian-born Ukrainian minister" -> UKR_GOV
         for token in reversed(span[: max(role.i - span.start, 0)]):
             code = self.people.get(token.i) or (self.forms[token.i].code if token.i in self.forms else None)

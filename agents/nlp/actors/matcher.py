@@ -48,6 +48,7 @@ class ActorGazetteer:
     fixed_roles: dict[str, str]  # role class -> fixed code (CIVILIAN, EXPERT, SEPARATISTS)
     no_antecedent: frozenset[str]  # role lemmas that never refer back ("the country")
     outside_government: frozenset[str]  # modifiers of an office that put its holder outside government ("former")
+    military_roles: frozenset[str]  # the military role lemmas: "military spokesman" speaks for the armed forces
     chrome: PageChrome
     capital_of: dict[str, str]  # capital in upper case ("NEW DELHI") -> country code, for datelines
     country_named: dict[str, str]  # a country's name ("Democratic Republic of Congo") -> its code, for datelines
@@ -87,6 +88,7 @@ class ActorGazetteer:
             fixed_roles=fixed_roles,
             no_antecedent=frozenset(data.get("no_antecedent", [])),
             outside_government=frozenset(data.get("outside_government", [])),
+            military_roles=frozenset(data.get("roles", {}).get("military", [])),
             chrome=PageChrome.compile(data.get("page_chrome", {})),
             capital_of={
                 capital.upper(): code for code, entry in countries.items() for capital in entry.get("capitals", [])
