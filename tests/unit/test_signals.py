@@ -397,3 +397,14 @@ def test_markets_without_a_direction_are_neutral(read, sentence):
 
 def test_a_truce_holding_steady_is_no_market(read):
     assert read("The truce held steady along the whole front.").signal == "de-escalation"
+
+
+def test_turning_down_the_use_of_force_is_restraint(read):
+    sentence = "The regional bloc rejected any military intervention in the country."
+    reading = read(sentence, "rejected any military intervention in the country", "reject", "AU")
+    assert (reading.category, reading.signal) == ("REASSURANCE", "de-escalation")
+
+
+def test_turning_down_a_truce_offer_stays_a_rejection_even_with_attacks_in_view(read):
+    reading = read("The militia rejected the truce offer and vowed more attacks.")
+    assert reading.signal == "escalation"

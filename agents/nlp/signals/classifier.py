@@ -241,7 +241,10 @@ class SignalClassifier:
             if signal == DEESCALATION:
                 return "SKEPTICISM", self.lexicon.categories["SKEPTICISM"].signal, True
             return "DENIAL", self.lexicon.categories["DENIAL"].signal, True
-        if cue in self.lexicon.cue_sets["rejection"] and signal == DEESCALATION and not negated:
+        # the cue turns down an easing step, unless the term read is the turning down itself ("rejected any
+        # military intervention": a rule that already reads the rejection)
+        rejecting = match.anchor.lemma_.lower() in self.lexicon.cue_sets["rejection"]
+        if cue in self.lexicon.cue_sets["rejection"] and signal == DEESCALATION and not negated and not rejecting:
             return "DIPLOMACY_REJECT", self.lexicon.categories["DIPLOMACY_REJECT"].signal, False
         if negated and category.negated_as != category.name:
             flipped = self.lexicon.categories[category.negated_as]
