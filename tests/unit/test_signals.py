@@ -408,3 +408,10 @@ def test_turning_down_the_use_of_force_is_restraint(read):
 def test_turning_down_a_truce_offer_stays_a_rejection_even_with_attacks_in_view(read):
     reading = read("The militia rejected the truce offer and vowed more attacks.")
     assert reading.signal == "escalation"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The surrender ended ten weeks of conflict.", "Both sides agreed to bring the standoff to an end."]
+)
+def test_a_dispute_that_ends_is_a_ceasefire(read, sentence):
+    assert (read(sentence).category, read(sentence).signal) == ("CEASEFIRE", "de-escalation")
