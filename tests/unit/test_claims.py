@@ -269,3 +269,14 @@ def test_a_coordinated_verb_with_a_subject_of_its_own_stays_in_the_reported_clau
 def test_a_call_on_someone_includes_whom_it_addresses(extract):
     claim = only(extract("The United Nations called on both militias to release the hostages."))
     assert (claim.cue, claim.content) == ("call", "both militias to release the hostages")
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("A report by UN investigators said the militia was armed from abroad.", "UN investigators"),
+        ("A statement from the foreign ministry said the talks would resume.", "the foreign ministry"),
+    ],
+)
+def test_a_document_speaks_for_its_author(extract, text, speaker):
+    assert only(extract(text)).speaker_text == speaker

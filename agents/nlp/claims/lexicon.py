@@ -22,6 +22,7 @@ class ClaimsFile(Schema):
     light_verbs: list[str]
     source_prepositions: list[tuple[str, str]]
     speaker_heads: list[str]
+    documents: list[str]
     person_titles: list[str]
     pronouns: dict[str, Literal["person", "group", "body"]]
     situation_lemmas: list[str]
@@ -40,6 +41,7 @@ class ClaimLexicon:
     light_verbs: frozenset[str]
     source_prepositions: dict[str, frozenset[str]]  # first word -> the words that complete it ("according" -> "to")
     speaker_heads: frozenset[str]
+    documents: frozenset[str]
     person_titles: frozenset[str]
     pronouns: dict[str, str]
     situation_lemmas: frozenset[str]
@@ -66,6 +68,7 @@ class ClaimLexicon:
             light_verbs=words(data.light_verbs),
             source_prepositions=source_prepositions(data.source_prepositions),
             speaker_heads=words(data.speaker_heads),
+            documents=words(data.documents),
             person_titles=words(data.person_titles),
             pronouns={pronoun.lower(): kind for pronoun, kind in data.pronouns.items()},
             situation_lemmas=words(data.situation_lemmas),

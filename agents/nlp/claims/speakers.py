@@ -51,6 +51,9 @@ class Speakers:
             subjects = [child for child in current.children if child.dep_ in deps and same_line(child, current)]
             subject = min(subjects, key=lambda child: abs(child.i - current.i)) if subjects else None
             if subject is not None and not (subject.lower_ in ("who", "which", "that") and current.dep_ == "relcl"):
+                author = self._author(subject)
+                if author is not None:
+                    return author
                 return subject if self.is_speaker_like(subject) else None
             if current.dep_ == "relcl":
                 antecedent = relative_antecedent(current)
@@ -58,6 +61,23 @@ class Speakers:
             if not inherits_subject(current):
                 return self._orphan_subject(current) or self._name_before(current)
             current = current.head.head if current.dep_ == "pcomp" else current.head
+        return None
+
+    def _author(self, subject: Token) -> Token | None:
+        """A document speaks for its author: "a report by UN investigators", "the council's statement"."""
+        if subject.lemma_.lower() not in self.lexicon.documents:
+            return None
+        for child in subject.children:
+            if child.dep_ == "poss" and self.is_speaker_like(child):
+                return child
+            if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                authors = [
+                    obj
+                    for obj in child.children
+                    if obj.dep_ == "pobj" and any(self.is_speaker_like(token) for token in obj.subtree)
+                ]
+                if authors:
+                    return authors[0]
         return None
 
     def _orphan_subject(self, verb: Token) -> Token | None:
