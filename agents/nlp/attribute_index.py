@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
@@ -37,11 +37,7 @@ class AttributeTest:
 
     def passes(self, value: int, strings) -> bool:
         if self.regex is not None:
-            if value not in self.searched:
-                if len(self.searched) >= MEMO_SIZE:
-                    self.searched.clear()
-                self.searched[value] = self.regex.search(strings[value]) is not None
-            return self.searched[value]
+            return remembered(self.searched, value, lambda: self.regex.search(strings[value]) is not None)
         if self.accepted:
             return value in self.accepted
         return value not in self.rejected
@@ -89,12 +85,11 @@ class IndexedRulerMatcher:
 
     def _single_matches(self, rows: list[list[int]], start: int) -> list[int]:
         row = tuple(rows[start])
-        ordinals = self.single_matches.get(row)
+        ordinals = self.single_matches.get(row)  # the hot path: most rows are seen before
         if ordinals is None:
-            if len(self.single_matches) >= MEMO_SIZE:
-                self.single_matches.clear()
-            ordinals = [ordinal for ordinal, _, _ in self.single.matches(rows, start, self.strings)]
-            self.single_matches[row] = ordinals
+            ordinals = remembered(
+                self.single_matches, row, lambda: [o for o, _, _ in self.single.matches(rows, start, self.strings)]
+            )
         return ordinals
 
 
@@ -124,6 +119,15 @@ class PatternFiles:
                 test.passes(rows[start + offset][test.column], strings) for offset, test in rest
             ):
                 yield ordinal, start, end
+
+
+def remembered(memo: dict, key, compute: Callable):
+    """memo[key], computed on first use; the memo starts afresh once it holds MEMO_SIZE keys."""
+    if key not in memo:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = compute()
+    return memo[key]
 
 
 def token_tests(token: dict, strings) -> TokenTests | None:

@@ -120,8 +120,11 @@ class ArticleActors:
         if all(t.is_title and not self.is_role(t) for t in forename):
             surnames.setdefault(forename.text, code)
 
-    def refer_back(self, ents: list[Span], codes: dict, honorifics: set[int], surnames: dict[str, str]) -> None:
-        """Surnames and "Mr X" that refer back to a full name coded anywhere in the article."""
+    def refer_back(
+        self, ents: list[Span], codes: dict, honorifics: set[int], surnames: dict[str, str], tagged: set[int]
+    ) -> None:
+        """Surnames and "Mr X" that refer back to a full name coded anywhere in the article; `tagged`: the tokens of
+        every NER entity."""
         for i in honorifics:
             if self.doc[i].text in surnames:
                 self.people[i] = surnames[self.doc[i].text]
@@ -133,10 +136,10 @@ class ArticleActors:
                     for i in range(ent.start, ent.end):
                         self.people[i] = code
         if surnames:  # NER often misses a lone surname it tagged in the full name ("Francois Hollande ... Hollande")
-            in_entities = {i for ent in self.doc.ents for i in range(ent.start, ent.end)}
+            taken = tagged | self.people.keys() | self.forms.keys()
             for token in self.doc:
                 code = surnames.get(token.text) if token.pos_ == "PROPN" else None
-                if code is not None and token.i not in in_entities | self.people.keys() | self.forms.keys():
+                if code is not None and token.i not in taken:
                     self.people[token.i] = code
 
     def is_role(self, token: Token) -> bool:

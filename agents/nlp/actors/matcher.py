@@ -138,7 +138,8 @@ class ActorGazetteer:
         all_ents = doc.ents  # the getter builds new Span objects on every call
         ents = [ent for ent in all_ents if ent.label_ in ACTOR_LABELS]
         codes = {(ent.start, ent.end): actors.resolve_entity(ent, ages, surnames) for ent in ents}
-        actors.refer_back(ents, codes, honorifics, surnames)
+        tagged = {i for ent in all_ents for i in range(ent.start, ent.end)}
+        actors.refer_back(ents, codes, honorifics, surnames, tagged)
         entities = [
             Entity(
                 text=ent.text,

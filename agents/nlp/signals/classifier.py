@@ -142,7 +142,7 @@ class SignalClassifier:
                 if not found:
                     continue
                 heads = [matched.head for matched in found]
-                anchor = top_head(found)
+                anchor = top_head(heads)
                 potential = rule.mode == "potential"
                 if rule.mode is not None and potential != self.modality.is_potential(anchor, content, cue):
                     continue
@@ -309,7 +309,7 @@ class SignalClassifier:
                 (0, self.lexicon.market_flat),
             )
             for term in terms
-            for move in (top_head(found) for found in find_term(term, units, 0))
+            for move in (top_head([unit.head for unit in found]) for found in find_term(term, units, 0))
         )
         for _, direction, move in moves:
             for instrument, forms in instruments:
@@ -320,7 +320,6 @@ class SignalClassifier:
         return None
 
 
-def top_head(found: Sequence[Unit]) -> Token:
-    """The word of a matched term that heads the others (the term's anchor in the parse)."""
-    heads = [unit.head for unit in found]
+def top_head(heads: Sequence[Token]) -> Token:
+    """The word of a matched term (its units' heads) that heads the others: the term's anchor in the parse."""
     return heads[0] if len(heads) == 1 else min(heads, key=lambda token: head_depth(token, None))
